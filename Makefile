@@ -1,0 +1,50 @@
+# Showroom — `make demo` sets up and serves a demo; `make test` runs the whole suite.
+SHELL := /bin/bash
+UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+PY := $(UV) run --frozen python
+export UV_PROJECT_ENVIRONMENT ?= .venv
+DEMO_ENV := DEBUG=1 SHOWROOM_DEMO=1
+PG_URL ?= postgres://postgres@127.0.0.1:5432/showroom_ci
+
+.PHONY: demo test test-pg test-browser lint messages compilemessages bench install uv check-migrations serve clean
+
+uv:
+	@command -v $(UV) >/dev/null 2>&1 || { echo "Installing uv (Python package manager)…"; \
+	  python3 -m pip install --user --quiet uv || pip3 install --user --quiet uv; }
+
+install: uv
+	$(UV) sync --frozen
+	$(PY) manage.py compile_catalogs
+
+demo: install
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(PY) manage.py seed_demo --if-empty
+	$(DEMO_ENV) $(PY) manage.py demo_logins
+	@echo "Serving on http://127.0.0.1:8000 (background jobs run beside it; Ctrl-C stops both)"
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(DEMO_ENV) $(PY) manage.py qcluster & \
+	  $(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(PY) -m pytest -n 2 -m "not browser" $(ARGS)
+
+test-pg: install
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -n 2 -m "not browser" $(ARGS)
+
+test-browser: install
+	$(PY) -m pytest -m browser -p no:xdist $(ARGS)
+
+lint: install
+	$(UV) run --frozen ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check_catalogs
+
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --no-location -i ".venv/*" -i "var/*" -i "static/vendor/*"
+	$(PY) manage.py compile_catalogs
+
+bench: install
+	$(PY) -m showroom.bench $(ARGS)
+
+clean:
+	rm -rf var/test*.sqlite3* var/staticfiles

@@ -1,0 +1,33 @@
+"""Money is Decimal, rounded to the fen (0.01) with ROUND_HALF_UP here and nowhere else."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+FEN = Decimal("0.01")
+
+
+def to_fen(value: Decimal | int | str) -> Decimal:
+    """Round an amount to the fen. Floats are refused: they cannot hold money exactly."""
+    if isinstance(value, float):
+        raise TypeError("Money must not be a float; pass a Decimal, int or str.")
+    return Decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def parse_money(raw: str | None) -> Decimal | None:
+    """Read an amount typed by a person ("30万", "¥ 250,000", "25.5w"); None if empty; ValueError if not money."""
+    if raw is None:
+        return None
+    text = str(raw).strip().replace(",", "").replace("，", "").replace("¥", "").replace("￥", "").replace("元", "")
+    if not text:
+        return None
+    factor = Decimal(1)
+    if text[-1] in "万wW":
+        factor, text = Decimal(10000), text[:-1].strip()
+    try:
+        amount = Decimal(text) * factor
+    except InvalidOperation as exc:
+        raise ValueError(raw) from exc
+    if not amount.is_finite() or amount < 0:
+        raise ValueError(raw)
+    return to_fen(amount)

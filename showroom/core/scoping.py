@@ -1,0 +1,158 @@
+"""Who may see what: the one place that decides it for every read of customer data.
+
+Every list, detail page, search, API endpoint, export and report starts from
+`Model.objects.visible_to(actor)`. The rules for all models are here, side by side:
+
+- group admins (and superusers) see every store;
+- sales managers and store admins see their whole store;
+- consultants and key-account managers see their own customers and leads, and the store's
+  unassigned pool (to claim it);
+- receptionists see the store's showroom visits, and of the customer file only a match by mobile;
+- service advisors see the leads they referred; a lead platform sees the leads it posted.
+
+A record outside the scope is answered exactly like a record that does not exist (404).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+NOTHING = Q(pk__in=[])
+
+
+def _tier(actor) -> str:
+    from showroom.accounts.capabilities import sees_all_stores, sees_whole_store
+    from showroom.accounts.models import Role
+
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return "none"
+    if sees_all_stores(actor):
+        return "all"
+    if actor.store_id is None:
+        return "none"
+    if sees_whole_store(actor):
+        return "store"
+    return {
+        Role.CONSULTANT: "own",
+        Role.KEY_ACCOUNT: "own",
+        Role.RECEPTIONIST: "reception",
+        Role.SERVICE_ADVISOR: "referrer",
+        Role.INTEGRATION: "referrer",
+    }.get(actor.role, "none")
+
+
+def lead_rule(actor, prefix: str = "") -> Q:
+    """Leads the actor may see; `prefix` reaches the lead from a related model ("lead__")."""
+    from showroom.leads.models import Status
+
+    tier = _tier(actor)
+    p = prefix
+    if tier == "all":
+        return Q()
+    if tier == "store":
+        return Q(**{f"{p}store_id": actor.store_id})
+    if tier == "own":
+        return Q(**{f"{p}store_id": actor.store_id}) & (
+            Q(**{f"{p}owner_id": actor.pk}) | Q(**{f"{p}owner__isnull": True, f"{p}status": Status.OPEN})
+        )
+    if tier == "referrer":
+        return Q(**{f"{p}store_id": actor.store_id, f"{p}created_by_id": actor.pk})
+    return NOTHING
+
+
+def customer_rule(actor, prefix: str = "") -> Q:
+    """Customers the actor may see: by their owner, the pool, or a lead of theirs the actor may see."""
+    from showroom.leads.models import Lead
+
+    tier = _tier(actor)
+    p = prefix
+    if tier == "all":
+        return Q()
+    if tier == "store":
+        return Q(**{f"{p}store_id": actor.store_id})
+    if tier in ("own", "referrer"):
+        leads = Lead.objects.filter(lead_rule(actor), customer_id=OuterRef(f"{p}pk" if p else "pk"))
+        base = Q(**{f"{p}store_id": actor.store_id})
+        if tier == "own":
+            return base & (Q(**{f"{p}owner_id": actor.pk}) | Q(**{f"{p}owner__isnull": True}) | Exists(leads))
+        return base & Exists(leads)
+    return NOTHING
+
+
+def visit_rule(actor) -> Q:
+    tier = _tier(actor)
+    if tier == "all":
+        return Q()
+    if tier in ("store", "reception"):
+        return Q(store_id=actor.store_id)
+    if tier == "own":
+        return Q(store_id=actor.store_id) & (Q(consultant_id=actor.pk) | (Q(lead__isnull=False) & lead_rule(actor, "lead__")))
+    return NOTHING
+
+
+def audit_rule(actor) -> Q:
+    """The audit log as a list is a manager's tool; others see entries on records they can open."""
+    tier = _tier(actor)
+    if tier == "all":
+        return Q()
+    if tier == "store":
+        return Q(store_id=actor.store_id)
+    return NOTHING
+
+
+RULES: dict[str, Callable[[object], Q]] = {
+    "customers.customer": customer_rule,
+    "customers.consentrecord": lambda actor: customer_rule(actor, "customer__"),
+    "leads.lead": lead_rule,
+    "leads.stagetransition": lambda actor: lead_rule(actor, "lead__"),
+    "leads.lossrequest": lambda actor: lead_rule(actor, "lead__"),
+    "followups.activity": lambda actor: lead_rule(actor, "lead__"),
+    "followups.task": lambda actor: lead_rule(actor, "lead__"),
+    "reception.visit": visit_rule,
+    "audit.auditentry": audit_rule,
+    "audit.piiaccess": audit_rule,
+}
+
+
+def visibility(model: type[models.Model], actor) -> Q:
+    try:
+        rule = RULES[model._meta.label_lower]
+    except KeyError:  # a model of customer data without a rule must never be readable by accident
+        raise LookupError(f"No visibility rule for {model._meta.label}") from None
+    return rule(actor)
+
+
+class ScopedQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        """Only the rows `actor` may see (see the module docstring)."""
+        return self.filter(visibility(self.model, actor))
+
+    def matched_by_mobile(self, actor, mobile: str):
+        """Reception's narrow view of the customer file: the customer with this full mobile in the
+        actor's store, for routing a visit or a call; callers show no history beyond the match."""
+        if self.model._meta.label_lower != "customers.customer" or actor.store_id is None:
+            return self.none()
+        if _tier(actor) not in ("reception", "store", "all", "own"):
+            return self.none()
+        return self.filter(store_id=actor.store_id, mobile=mobile)
+
+
+ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
+
+
+def get_visible(model: type[models.Model], actor, pk, *, for_update: bool = False, select_related: tuple = ()):
+    """The record if `actor` may see it; NotFound (a 404) otherwise, exactly as if it did not exist."""
+    from .errors import NotFound
+
+    qs = model.objects.visible_to(actor)
+    if select_related:
+        qs = qs.select_related(*select_related)
+    if for_update:
+        qs = qs.select_for_update(of=("self",)) if select_related else qs.select_for_update()
+    try:
+        return qs.get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None

@@ -1,0 +1,65 @@
+"""Reading the customer file: lists and the search Chinese staff expect (name, pinyin, mobile, 尾号)."""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Q, QuerySet
+
+from .models import Customer
+
+_DIGITS = re.compile(r"^\+?[\d\s-]+$")
+_LATIN = re.compile(r"^[A-Za-z\s]+$")
+
+
+def _prefix(field: str, value: str) -> Q:
+    """field starts with value, written as a range so that a plain B-tree index serves it on any database."""
+    return Q(**{f"{field}__gte": value, f"{field}__lt": value + "\uffff"})
+
+
+def search_filter(query: str, prefix: str = "") -> Q | None:
+    """The filter for what someone typed in the search box; None for an empty query.
+    `prefix` reaches the customer from another model ("customer__")."""
+    text = (query or "").strip()
+    if not text:
+        return None
+    if _DIGITS.match(text):
+        digits = re.sub(r"\D", "", text)
+        if digits.startswith("86") and len(digits) == 13:
+            digits = digits[2:]
+        if len(digits) == 11:
+            return Q(**{f"{prefix}mobile": digits})
+        if len(digits) == 4:
+            return Q(**{f"{prefix}mobile_last4": digits})
+        return _prefix(f"{prefix}mobile", digits)
+    if _LATIN.match(text):
+        key = re.sub(r"\s", "", text).lower()
+        return _prefix(f"{prefix}name_initials", key) | _prefix(f"{prefix}name_pinyin", key)
+    return _prefix(f"{prefix}name", text)
+
+
+def customers_for(actor) -> QuerySet[Customer]:
+    """The customers the actor may see."""
+    return Customer.objects.visible_to(actor)
+
+
+def customer_list(actor, *, query: str = "", owner_id: int | None = None, kind: str = "", tag: str = "",
+                  order: str = "-created_at") -> QuerySet[Customer]:
+    """The customer list page and API: scoped, searched, filtered and sorted."""
+    qs = customers_for(actor).select_related("owner")
+    condition = search_filter(query)
+    if condition is not None:
+        qs = qs.filter(condition)
+    if owner_id:
+        qs = qs.filter(owner_id=owner_id)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if tag:
+        qs = qs.filter(tags__name=tag)
+    allowed = {"-created_at", "created_at", "name_pinyin", "-name_pinyin", "-updated_at"}
+    return qs.order_by(order if order in allowed else "-created_at", "-id")
+
+
+def customer_match_for_reception(actor, mobile: str) -> Customer | None:
+    """The customer filed under this full mobile number, for reception's match (no history beyond it)."""
+    return Customer.objects.matched_by_mobile(actor, mobile).select_related("owner").first()

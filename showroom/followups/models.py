@@ -35,7 +35,8 @@ class Outcome(models.TextChoices):
     MESSAGE_SENT = "message_sent", _("Message sent")
 
 
-# Outcomes that count as a successful contact (they stop the first-response clock and the dormancy clock).
+# Outcomes that count as reaching the customer: they restart the dormancy clock. Any logged attempt,
+# even unanswered, counts as the first response to a new lead.
 REACHED_OUTCOMES = (Outcome.REACHED, Outcome.APPOINTMENT, Outcome.NOT_INTERESTED, Outcome.MESSAGE_SENT)
 
 

@@ -134,6 +134,7 @@ def task_create(*, actor, lead: Lead, title: str, due_at: dt.datetime) -> Task:
         raise DomainError(_("Give the due date."), code="due_required", field="due_at")
     with transaction.atomic():
         lead = get_visible(Lead, actor, lead.pk, for_update=True)
+        leads.require_may_work(actor, lead)
         if lead.status not in (Status.OPEN, Status.WON):
             raise DomainError(_("Follow-ups can be scheduled only on an open or won lead."), code="lead_closed", field="lead")
         task = cadence.open_event_task(lead=lead, actor=actor, kind=TaskKind.MANUAL, due_at=due_at, title=title.strip())

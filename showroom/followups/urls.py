@@ -1,7 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "followups"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("workbench/", views.workbench, name="workbench"),
+    path("tasks/", views.task_list, name="tasks"),
+    path("tasks/<int:pk>/complete/", views.task_complete, name="task_complete"),
+    path("tasks/<int:pk>/reschedule/", views.task_reschedule, name="task_reschedule"),
+    path("tasks/<int:pk>/cancel/", views.task_cancel, name="task_cancel"),
+    path("scripts/", views.script_list, name="scripts"),
+    path("scripts/new/", views.script_create, name="script_create"),
+    path("scripts/<int:pk>/edit/", views.script_edit, name="script_edit"),
+]

@@ -1,13 +1,15 @@
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
+
+from showroom.core.api import Body
 
 from .services import token_issue
 
 router = Router(tags=["auth"])
 
 
-class TokenIn(Schema):
-    username: str
-    password: str
+class TokenIn(Body):
+    username: str = Field(..., max_length=150)
+    password: str = Field(..., max_length=1024)
 
 
 class TokenOut(Schema):

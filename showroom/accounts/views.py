@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +17,9 @@ from .forms import StoreSettingsForm
 
 def locked_out(request, credentials=None, *args, **kwargs):
     """Too many failed sign-ins: say so, and when to try again (django-axes calls this)."""
+    if request.path.startswith("/api/"):
+        message = _("Too many failed sign-ins: the account is locked for a while. Try again later.")
+        return JsonResponse({"message": message, "code": "locked_out", "fields": {"password": [message]}}, status=429)
     return render(request, "accounts/locked_out.html", status=429)
 
 

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Annotated
+
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import PageNumberPagination
 from ninja.security import APIKeyCookie, HttpBearer
+from pydantic import AfterValidator, ConfigDict, field_validator
 
 from .errors import DomainError
 
@@ -45,11 +55,89 @@ api = NinjaAPI(
 )
 
 
+# --- Input shapes shared by every endpoint -------------------------------------------------------
+# Schemas check shape only; these bounds keep values the database cannot store (ids past 64 bits,
+# years past 9999, NUL characters) from ever reaching it, so bad input is a 422, never a 500.
+
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Version = Annotated[int, Field(ge=0, le=2**31 - 1)]
+# Yuan with fen; 10 digits before the point is what the database columns hold.
+Money = Annotated[Decimal, Field(max_digits=12, decimal_places=2)]
+YEARS = (2000, 2100)
+
+
+def _within_years(value):
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        raise ValueError(_("Enter a date between %(first)s and %(last)s.") % {"first": YEARS[0], "last": YEARS[1]})
+    return value
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    """A time without an offset is the store's local time (Asia/Shanghai)."""
+    value = _within_years(value)
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+When = Annotated[dt.datetime, AfterValidator(_aware)]
+Day = Annotated[dt.date, AfterValidator(_within_years)]
+
+
+class Input(Schema):
+    """Base of query and body schemas: text must be storable (no NUL, valid Unicode)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable_text(cls, value):
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise ValueError(_("Text cannot contain NUL characters."))
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError(_("Text must be valid Unicode.")) from None
+        return value
+
+
+class Body(Input):
+    """A request body: unknown fields are refused, so a misspelt field is not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Pagination(PageNumberPagination):
+    """Page-number pagination with bounds (a page past the last one is empty, never an error)."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int | None = Field(None, ge=1, le=100)
+
+
+@contextmanager
+def fields_renamed(mapping: dict[str, str]) -> Iterator[None]:
+    """Report a service's field names as the API's input names (`owner` -> `owner_id`)."""
+    try:
+        yield
+    except DomainError as err:
+        err.fields = {mapping.get(key, key): value for key, value in err.fields.items()}
+        if err.field:
+            err.field = mapping.get(err.field, err.field)
+        raise
+
+
+_FIELD_PART = re.compile(r"^\w+$")
+
+
 def _fields_from_validation(errors: list[dict]) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for error in errors:
-        loc = [str(part) for part in error.get("loc", []) if part not in ("body", "query", "path", "payload", "form")]
-        fields.setdefault(".".join(loc) or "__all__", []).append(str(error.get("msg", _("Invalid value."))))
+        # Drop the parameter source and pydantic's union-member tags ("str-enum[Source]", "literal['']").
+        loc = [str(part) for part in error.get("loc", [])
+               if part not in ("body", "query", "path", "payload", "form", "filters") and _FIELD_PART.match(str(part))]
+        messages = fields.setdefault(".".join(loc) or "__all__", [])
+        message = str(error.get("msg", _("Invalid value.")))
+        if message not in messages:
+            messages.append(message)
     return fields
 
 
@@ -77,6 +165,10 @@ def on_unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        body = {"message": _("The request body is not valid JSON."), "code": "malformed_json", "fields": {"__all__": [
+            _("Send a JSON object.")]}}
+        return api.create_response(request, body, status=400)
     return api.create_response(request, {"message": str(exc), "code": "http_error", "fields": {}}, status=exc.status_code)
 
 

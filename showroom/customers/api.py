@@ -1,10 +1,14 @@
-from __future__ import annotations
-
 import datetime as dt
+from typing import Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Field, Query, Router, Schema
+from ninja import Status as Reply
+from ninja.pagination import paginate
+
+from showroom.accounts.capabilities import Capability, require
+from showroom.core.api import Body, Id, Input, Pagination, Version
+from showroom.core.choices import Source
 
 from . import selectors, services
 from .models import ConsentKind, ConsentMethod, Customer, CustomerKind, Gender
@@ -33,7 +37,7 @@ class CustomerOut(Schema):
     updated_at: dt.datetime
 
 
-class CustomerIn(Schema):
+class CustomerIn(Body):
     kind: CustomerKind = CustomerKind.PERSON
     name: str = Field(..., min_length=1, max_length=100)
     contact_name: str = Field("", max_length=50)
@@ -43,23 +47,24 @@ class CustomerIn(Schema):
     city: str = Field("", max_length=30)
     district: str = Field("", max_length=30)
     id_number: str = Field("", max_length=20)
-    source: str = Field("", max_length=30)
-    notes: str = ""
+    source: Source | Literal[""] = ""
+    notes: str = Field("", max_length=5000)
 
 
-class CustomerPatch(Schema):
-    version: int
-    kind: CustomerKind | None = None
-    name: str | None = Field(None, min_length=1, max_length=100)
-    contact_name: str | None = Field(None, max_length=50)
-    mobile: str | None = Field(None, max_length=30)
-    wechat_id: str | None = Field(None, max_length=50)
-    gender: Gender | None = None
-    city: str | None = Field(None, max_length=30)
-    district: str | None = Field(None, max_length=30)
-    id_number: str | None = Field(None, max_length=20)
-    source: str | None = Field(None, max_length=30)
-    notes: str | None = None
+class CustomerPatch(Body):
+    # Omitted fields stay as they are; null is refused (send "" to clear a text field).
+    version: Version
+    kind: CustomerKind = None  # type: ignore[assignment]
+    name: str = Field(None, min_length=1, max_length=100)
+    contact_name: str = Field(None, max_length=50)
+    mobile: str = Field(None, max_length=30)
+    wechat_id: str = Field(None, max_length=50)
+    gender: Gender = None  # type: ignore[assignment]
+    city: str = Field(None, max_length=30)
+    district: str = Field(None, max_length=30)
+    id_number: str = Field(None, max_length=20)
+    source: Source | Literal[""] = None  # type: ignore[assignment]
+    notes: str = Field(None, max_length=5000)
 
 
 class CreatedCustomerOut(Schema):
@@ -67,14 +72,14 @@ class CreatedCustomerOut(Schema):
     customer: CustomerOut
 
 
-class ConsentIn(Schema):
+class ConsentIn(Body):
     kind: ConsentKind
     granted: bool
     method: ConsentMethod
     note: str = Field("", max_length=200)
 
 
-class RevealIn(Schema):
+class RevealIn(Body):
     field: str = Field(..., pattern="^(mobile|id_number)$")
     purpose: str = Field("", max_length=100)
 
@@ -84,35 +89,44 @@ class RevealOut(Schema):
     value: str
 
 
-class MergeIn(Schema):
-    duplicate_id: int
+class MergeIn(Body):
+    duplicate_id: Id
 
 
-def _get(request, customer_id: int) -> Customer:
+def _get(request, customer_id: Id) -> Customer:
     return get_object_or_404(selectors.customers_for(request.auth), pk=customer_id)
 
 
+class CustomerFiltersIn(Input):
+    q: str = Field("", max_length=100)
+    owner_id: Id | None = None
+    kind: CustomerKind | None = None
+    order: Literal["-created_at", "created_at", "name_pinyin", "-name_pinyin", "-updated_at"] = "-created_at"
+
+
 @router.get("", response=list[CustomerOut])
-@paginate(PageNumberPagination, page_size=25)
-def list_customers(request, q: str = "", owner_id: int | None = None, kind: str = "", order: str = "-created_at"):
+@paginate(Pagination, page_size=25)
+def list_customers(request, filters: CustomerFiltersIn = Query(...)):  # noqa: B008
     """Customers you may see; `q` searches name, pinyin (zs finds 张三), full mobile or its last four digits."""
-    return selectors.customer_list(request.auth, query=q, owner_id=owner_id, kind=kind, order=order)
+    require(request.auth, Capability.VIEW_CUSTOMERS)  # reception matches by mobile only (GET /visits/match)
+    return selectors.customer_list(request.auth, query=filters.q, owner_id=filters.owner_id, kind=filters.kind or "",
+                                   order=filters.order)
 
 
 @router.post("", response={201: CreatedCustomerOut, 200: CreatedCustomerOut})
 def create_customer(request, payload: CustomerIn):
     """File a prospect; a mobile already on file answers 200 with the existing customer."""
     customer, created = services.customer_create(actor=request.auth, fields=payload.dict())
-    return (201 if created else 200), {"created": created, "customer": customer}
+    return Reply(201 if created else 200, {"created": created, "customer": customer})
 
 
 @router.get("/{customer_id}", response=CustomerOut)
-def get_customer(request, customer_id: int):
+def get_customer(request, customer_id: Id):
     return _get(request, customer_id)
 
 
 @router.patch("/{customer_id}", response=CustomerOut)
-def update_customer(request, customer_id: int, payload: CustomerPatch):
+def update_customer(request, customer_id: Id, payload: CustomerPatch):
     """Edit; send the `version` you read — a newer save by someone else answers 409."""
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
@@ -121,13 +135,13 @@ def update_customer(request, customer_id: int, payload: CustomerPatch):
 
 
 @router.post("/{customer_id}/consents", response={201: dict})
-def record_consent(request, customer_id: int, payload: ConsentIn):
+def record_consent(request, customer_id: Id, payload: ConsentIn):
     record = services.customer_record_consent(actor=request.auth, customer=_get(request, customer_id), **payload.dict())
-    return 201, {"id": record.pk, "kind": record.kind, "granted": record.granted, "recorded_at": record.recorded_at.isoformat()}
+    return Reply(201, {"id": record.pk, "kind": record.kind, "granted": record.granted, "recorded_at": record.recorded_at.isoformat()})
 
 
 @router.post("/{customer_id}/reveal", response=RevealOut)
-def reveal(request, customer_id: int, payload: RevealIn):
+def reveal(request, customer_id: Id, payload: RevealIn):
     """The full mobile or ID number; every reveal is logged."""
     value = services.customer_reveal(actor=request.auth, customer=_get(request, customer_id), field=payload.field,
                                      purpose=payload.purpose)
@@ -135,7 +149,7 @@ def reveal(request, customer_id: int, payload: RevealIn):
 
 
 @router.post("/{customer_id}/merge", response=CustomerOut)
-def merge(request, customer_id: int, payload: MergeIn):
+def merge(request, customer_id: Id, payload: MergeIn):
     """Merge another customer record into this one (managers)."""
     survivor = _get(request, customer_id)
     duplicate = _get(request, payload.duplicate_id)

@@ -2,15 +2,16 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Channel(models.TextChoices):
     """The seed's four first-contact channels (主动出击 / 在线接触 / 电话接触 / 展厅接触)."""
 
-    PROACTIVE = "proactive", _("Proactive outreach")
-    ONLINE = "online", _("Online")
-    PHONE = "phone", _("Phone")
-    SHOWROOM = "showroom", _("Showroom")
+    PROACTIVE = "proactive", pgettext_lazy("first-contact channel", "Proactive outreach")
+    ONLINE = "online", pgettext_lazy("first-contact channel", "Online")
+    PHONE = "phone", pgettext_lazy("first-contact channel", "Phone")
+    SHOWROOM = "showroom", pgettext_lazy("first-contact channel", "Showroom")
 
 
 class Source(models.TextChoices):

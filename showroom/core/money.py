@@ -5,13 +5,22 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 FEN = Decimal("0.01")
+# The largest amount a money column holds (max_digits=12, decimal_places=2); services refuse more.
+MAX_AMOUNT = Decimal("9999999999.99")
 
 
 def to_fen(value: Decimal | int | str) -> Decimal:
-    """Round an amount to the fen. Floats are refused: they cannot hold money exactly."""
+    """Round an amount to the fen. Floats are refused: they cannot hold money exactly.
+    Text that is not a number, NaN and infinity raise ValueError."""
     if isinstance(value, float):
         raise TypeError("Money must not be a float; pass a Decimal, int or str.")
-    return Decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
+    try:
+        amount = Decimal(value)
+    except InvalidOperation as exc:
+        raise ValueError(value) from exc
+    if not amount.is_finite():
+        raise ValueError(value)
+    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
 
 
 def parse_money(raw: str | None) -> Decimal | None:

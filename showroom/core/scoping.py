@@ -151,7 +151,8 @@ def get_visible(model: type[models.Model], actor, pk, *, for_update: bool = Fals
     if select_related:
         qs = qs.select_related(*select_related)
     if for_update:
-        qs = qs.select_for_update(of=("self",)) if select_related else qs.select_for_update()
+        # Lock only the record: a rule may outer-join (a visit's lead), and PostgreSQL refuses to lock that side.
+        qs = qs.select_for_update(of=("self",))
     try:
         return qs.get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError):

@@ -10,8 +10,11 @@ from .errors import Conflict
 
 def check_version(obj, expected: int | None) -> None:
     """Refuse the save if the record changed since the editor loaded version `expected`."""
-    if expected is None or int(expected) == obj.version:
-        return
+    try:
+        if expected is None or int(expected) == obj.version:
+            return
+    except (TypeError, ValueError):
+        pass  # a garbled version is treated like an outdated one: reload and edit again
     who = obj.updated_by.display_name if getattr(obj, "updated_by", None) else _("someone else")
     when = formats.date_format(timezone.localtime(obj.updated_at), "DATETIME_FORMAT")
     raise Conflict(

@@ -8,11 +8,14 @@ import re
 import phonenumbers
 from django.utils.translation import gettext_lazy as _
 
+from showroom.core import clock
 from showroom.core.errors import DomainError
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_MOBILE_CHARS = re.compile(r"^[\d\s+＋().\-－]+$")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
+_EARLIEST_BIRTH = dt.date(1900, 1, 1)
 
 
 def normalise_mobile(raw: str, *, field: str = "mobile") -> str:
@@ -21,7 +24,8 @@ def normalise_mobile(raw: str, *, field: str = "mobile") -> str:
     if not text:
         raise DomainError(_("Enter a mobile number."), code="mobile_required", field=field)
     try:
-        number = phonenumbers.parse(text, "CN")
+        # Letters are refused before parsing: phonenumbers would read them as a phone keypad (1-800-FLOWERS).
+        number = phonenumbers.parse(text, "CN") if _MOBILE_CHARS.match(text) else None
     except phonenumbers.NumberParseException:
         number = None
     national = str(number.national_number) if number and number.country_code == 86 else ""
@@ -65,9 +69,11 @@ def normalise_id_number(raw: str, *, field: str = "id_number") -> str:
     if not re.fullmatch(r"\d{17}[\dX]", text):
         raise invalid
     try:
-        dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+        born = dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
     except ValueError:
         raise invalid from None
+    if not _EARLIEST_BIRTH <= born <= clock.today():
+        raise invalid
     if id_number_check_char(text[:17]) != text[17]:
         raise invalid
     return text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from pypinyin import Style, lazy_pinyin
 
@@ -22,6 +23,7 @@ def pinyin_keys(name: str, *, person: bool = True) -> tuple[str, str]:
     syllables = [s.lower() for s in lazy_pinyin(name, style=Style.NORMAL, errors=lambda chars: chars.split())]
     if person and name and name[0] in _SURNAME_READINGS and syllables:
         syllables[0] = _SURNAME_READINGS[name[0]]
-    syllables = [_KEEP.sub("", s) for s in syllables]
+    # Latin letters with accents keep their base letter (José → jose), rather than losing it.
+    syllables = [_KEEP.sub("", unicodedata.normalize("NFKD", s)) for s in syllables]
     syllables = [s for s in syllables if s]
     return "".join(syllables)[:200], "".join(s[0] for s in syllables)[:50]

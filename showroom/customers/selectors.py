@@ -6,7 +6,9 @@ import re
 
 from django.db.models import Q, QuerySet
 
-from .models import Customer
+from showroom.audit.models import PiiAccess
+
+from .models import Customer, Tag
 
 _DIGITS = re.compile(r"^\+?[\d\s-]+$")
 _LATIN = re.compile(r"^[A-Za-z\s]+$")
@@ -27,6 +29,8 @@ def search_filter(query: str, prefix: str = "") -> Q | None:
         digits = re.sub(r"\D", "", text)
         if digits.startswith("86") and len(digits) == 13:
             digits = digits[2:]
+        elif digits.startswith("0086") and len(digits) == 15:
+            digits = digits[4:]
         if len(digits) == 11:
             return Q(**{f"{prefix}mobile": digits})
         if len(digits) == 4:
@@ -44,7 +48,7 @@ def customers_for(actor) -> QuerySet[Customer]:
 
 
 def customer_list(actor, *, query: str = "", owner_id: int | None = None, kind: str = "", tag: str = "",
-                  order: str = "-created_at") -> QuerySet[Customer]:
+                  order: str = "-created_at", unassigned: bool = False) -> QuerySet[Customer]:
     """The customer list page and API: scoped, searched, filtered and sorted."""
     qs = customers_for(actor).select_related("owner")
     condition = search_filter(query)
@@ -52,6 +56,8 @@ def customer_list(actor, *, query: str = "", owner_id: int | None = None, kind: 
         qs = qs.filter(condition)
     if owner_id:
         qs = qs.filter(owner_id=owner_id)
+    elif unassigned:
+        qs = qs.filter(owner__isnull=True)
     if kind:
         qs = qs.filter(kind=kind)
     if tag:
@@ -63,3 +69,16 @@ def customer_list(actor, *, query: str = "", owner_id: int | None = None, kind: 
 def customer_match_for_reception(actor, mobile: str) -> Customer | None:
     """The customer filed under this full mobile number, for reception's match (no history beyond it)."""
     return Customer.objects.matched_by_mobile(actor, mobile).select_related("owner").first()
+
+
+def tag_names_for(actor) -> list[str]:
+    """The tag names of the actor's store (every store for a group admin), for the list's tag filter."""
+    from showroom.accounts.capabilities import sees_all_stores
+
+    tags = Tag.objects.all() if sees_all_stores(actor) else Tag.objects.filter(store_id=actor.store_id)
+    return list(tags.order_by("name").values_list("name", flat=True).distinct())
+
+
+def pii_accesses_for(actor, customer: Customer) -> QuerySet[PiiAccess]:
+    """Who was shown a full mobile or ID number of this customer (a manager's view of the PIPL log)."""
+    return PiiAccess.objects.visible_to(actor).filter(customer=customer).select_related("actor").order_by("-created_at", "-id")

@@ -11,7 +11,7 @@ from showroom.core.errors import DomainError
 from showroom.core.scoping import get_visible
 from showroom.core.versioning import bump, check_version
 
-from .identity import gender_from_id_number, normalise_id_number, normalise_mobile
+from .identity import mask_id_number, mask_mobile, gender_from_id_number, normalise_id_number, normalise_mobile
 from .models import ConsentKind, ConsentMethod, ConsentRecord, Customer, CustomerKind, Gender, Tag
 from .pinyin import pinyin_keys
 
@@ -21,8 +21,23 @@ EDITABLE_FIELDS = (
 AUDITED_FIELDS = (*EDITABLE_FIELDS, "owner_id")
 
 
-def _snapshot(customer: Customer) -> dict:
-    return {f: getattr(customer, f) for f in AUDITED_FIELDS}
+_MASKS = {"mobile": mask_mobile, "id_number": mask_id_number}
+
+
+def _snapshot(customer: Customer, *, masked: bool = True) -> dict:
+    """The audited fields; masked (the default) for the audit log, which must be no back door to them."""
+    values = {f: getattr(customer, f) for f in AUDITED_FIELDS}
+    if masked:
+        values.update({f: mask(values[f]) for f, mask in _MASKS.items()})
+    return values
+
+
+def _masked_changes(before: dict, after: dict) -> dict:
+    """{field: [old, new]} of the fields that changed, compared in full and written masked."""
+    return {
+        f: [_MASKS.get(f, lambda v: v)(before[f]), _MASKS.get(f, lambda v: v)(after[f])]
+        for f in after if before[f] != after[f]
+    }
 
 
 def _clean_fields(fields: dict) -> dict:
@@ -112,6 +127,23 @@ def customer_create(*, actor, fields: dict, owner=None) -> tuple[Customer, bool]
     return customer_find_or_create(actor=actor, store=actor.store, fields=fields, owner=owner)
 
 
+def customer_follow_lead_owner(*, actor, customer: Customer, owner, previous_id: int | None = None) -> None:
+    """The customer goes with their lead to its consultant, if unowned or still with `previous_id`; audited.
+
+    Called by the lead and reception services inside their transaction, after their own checks.
+    """
+    new_id = getattr(owner, "pk", None)
+    if customer.owner_id not in (None, previous_id) or customer.owner_id == new_id:
+        return
+    old = customer.owner
+    Customer.objects.filter(pk=customer.pk).update(owner_id=new_id)
+    customer.owner = owner
+    audit.record(actor=actor, action="customers.owner_changed", target=customer, data={
+        "from": old.display_name if old else None, "to": owner.display_name if owner else None,
+        "from_id": getattr(old, "pk", None), "to_id": new_id,
+    })
+
+
 def customer_update(*, actor, customer: Customer, fields: dict, expected_version: int | None) -> Customer:
     """Edit the customer file; refused if someone saved in between (version check)."""
     require(actor, Capability.EDIT_CUSTOMERS)
@@ -124,10 +156,13 @@ def customer_update(*, actor, customer: Customer, fields: dict, expected_version
             other = other.select_related("owner").first()
             if other is not None:
                 raise _duplicate_error(actor, other)
-        before = _snapshot(customer)
+        before = _snapshot(customer, masked=False)
         changed = _apply(customer, clean)
+        changes = _masked_changes(before, _snapshot(customer, masked=False))
+        if not changes:
+            return customer
         customer.save(update_fields=bump(customer, actor, changed))
-        audit.record_changes(actor=actor, action="customers.updated", target=customer, before=before, after=_snapshot(customer))
+        audit.record(actor=actor, action="customers.updated", target=customer, data={"changes": changes})
     return customer
 
 
@@ -142,7 +177,6 @@ def customer_set_tags(*, actor, customer: Customer, names: list[str]) -> Custome
             return customer
         tags = [Tag.objects.get_or_create(store_id=customer.store_id, name=n)[0] for n in wanted]
         customer.tags.set(tags)
-        customer.save(update_fields=bump(customer, actor, []))
         audit.record(actor=actor, action="customers.tags_changed", target=customer, data={"from": before, "to": wanted})
     return customer
 
@@ -162,7 +196,8 @@ def customer_record_consent(*, actor, customer: Customer, kind: str, granted: bo
         attr = "consent_contact" if kind == ConsentKind.CONTACT else "consent_marketing"
         before = getattr(customer, attr)
         setattr(customer, attr, granted)
-        customer.save(update_fields=bump(customer, actor, [attr]))
+        # Consent is not part of the edit form, so it does not move the version editors hold.
+        customer.save(update_fields=[attr, "updated_at"])
         audit.record(
             actor=actor, action="customers.consent_recorded", target=customer,
             data={"kind": kind, "from": before, "to": granted, "method": method},
@@ -238,3 +273,22 @@ def _move_related(duplicate: Customer, survivor: Customer) -> dict:
         "pii_accesses": PiiAccess.objects.filter(customer=duplicate).update(customer=survivor),
         "audit_entries": AuditEntry.objects.filter(target_type=content_type, target_id=duplicate.pk).update(target_id=survivor.pk),
     }
+
+
+EXPORT_LIMIT = 50_000
+
+
+def customer_export(*, actor, filters: dict, limit: int | None = None):
+    """A manager exports the filtered customer list (masked, capped); who exported what is audited.
+
+    Returns the rows to write (the customer_list selector, so the same scope) and how many matched.
+    """
+    from . import selectors
+
+    require(actor, Capability.EXPORT_CUSTOMERS)
+    limit = EXPORT_LIMIT if limit is None else limit
+    rows = selectors.customer_list(actor, **filters)
+    total = rows.count()
+    audit.record(actor=actor, action="customers.exported", target=actor, store_id=actor.store_id,
+                 data={"filters": filters, "rows": min(total, limit), "matched": total})
+    return rows[:limit], total

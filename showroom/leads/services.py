@@ -9,17 +9,17 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
-from showroom.accounts.capabilities import Capability, can, require
+from showroom.accounts.capabilities import Capability, can, require, sees_whole_store
 from showroom.accounts.models import LeadAssignment, Role, Store, User
 from showroom.audit import services as audit
 from showroom.core import clock
 from showroom.core.choices import SOURCES_BY_CHANNEL, Channel, Source
 from showroom.core.errors import DomainError
-from showroom.core.money import to_fen
+from showroom.core.money import MAX_AMOUNT, to_fen
 from showroom.core.scoping import get_visible
 from showroom.core.versioning import bump, check_version
 from showroom.customers.models import Customer
-from showroom.customers.services import customer_find_or_create
+from showroom.customers.services import customer_find_or_create, customer_follow_lead_owner
 from showroom.followups import cadence
 from showroom.followups.models import TaskKind
 
@@ -69,6 +69,8 @@ def _clean(fields: dict, *, current: Lead | None = None) -> dict:
             value = to_fen(Decimal(str(clean[key])))
         except (InvalidOperation, ValueError):
             raise DomainError(_("Enter the budget in yuan."), code="budget_invalid", field=key) from None
+        if value > MAX_AMOUNT:
+            raise DomainError(_("Enter the budget in yuan."), code="budget_invalid", field=key)
         if value < 0:
             raise DomainError(_("A budget cannot be negative."), code="budget_negative", field=key)
         clean[key] = value
@@ -127,13 +129,17 @@ def lead_create(*, actor, customer_fields: dict, lead_fields: dict, owner: User 
             known = Lead.objects.filter(store=store, source=clean["source"], external_ref=external_ref).first()
             if known is not None:
                 return known, False
-        customer, _created = customer_find_or_create(actor=actor, store=store, fields=customer_fields)
+        chosen = _choose_owner(actor=actor, store=store, channel=clean["channel"], owner=owner)
+        customer, _created = customer_find_or_create(actor=actor, store=store, fields=customer_fields, owner=chosen)
         existing = Lead.objects.filter(customer=customer, status=Status.OPEN).order_by("-created_at").first()
         if existing is not None:
+            if not (can(actor, Capability.INTAKE_LEADS) or Lead.objects.visible_to(actor).filter(pk=existing.pk).exists()):
+                owner_name = existing.owner.display_name if existing.owner else _("the unassigned pool")
+                raise DomainError(_("This customer already has an open lead (%(owner)s).") % {"owner": owner_name},
+                                  code="lead_exists", field="mobile")
             audit.record(actor=actor, action="leads.enquiry_repeated", target=existing,
                          data={"channel": clean["channel"], "source": clean["source"], "external_ref": external_ref})
             return existing, False
-        chosen = _choose_owner(actor=actor, store=store, channel=clean["channel"], owner=owner)
         now = clock.now()
         needs_response = clean["channel"] in (Channel.ONLINE, Channel.PHONE) and not actor.sells
         lead = Lead.objects.create(
@@ -145,8 +151,7 @@ def lead_create(*, actor, customer_fields: dict, lead_fields: dict, owner: User 
         if chosen is not None:
             if chosen.pk != getattr(actor, "pk", None):
                 User.objects.filter(pk=chosen.pk).update(last_lead_assigned_at=now)
-            if customer.owner_id is None:
-                Customer.objects.filter(pk=customer.pk).update(owner=chosen)
+            customer_follow_lead_owner(actor=actor, customer=customer, owner=chosen)
         StageTransition.objects.create(lead=lead, from_stage=lead.stage, to_stage=lead.stage, from_status=Status.OPEN,
                                        to_status=Status.OPEN, actor=actor if getattr(actor, "pk", None) else None)
         audit.record(actor=actor, action="leads.created", target=lead, data=_snapshot(lead))
@@ -165,6 +170,7 @@ def lead_update(*, actor, lead: Lead, fields: dict, expected_version: int | None
     with transaction.atomic():
         lead = get_visible(Lead, actor, lead.pk, for_update=True)
         check_version(lead, expected_version)
+        require_may_work(actor, lead)
         clean = _clean(fields, current=lead)
         before = _snapshot(lead)
         for key, value in clean.items():
@@ -178,9 +184,7 @@ def _set_owner(*, actor, lead: Lead, owner: User | None, action: str, reason: st
     previous = lead.owner
     lead.owner = owner
     lead.save(update_fields=bump(lead, actor, ["owner"]))
-    customer = lead.customer
-    if customer.owner_id in (None, getattr(previous, "pk", None)):
-        Customer.objects.filter(pk=customer.pk).update(owner=owner)
+    customer_follow_lead_owner(actor=actor, customer=lead.customer, owner=owner, previous_id=getattr(previous, "pk", None))
     cadence.reassign_open_tasks(lead=lead)
     audit.record(actor=actor, action=action, target=lead, data={
         "from": previous.display_name if previous else None, "to": owner.display_name if owner else None,
@@ -203,11 +207,22 @@ def lead_assign(*, actor, lead: Lead, owner: User | None, reason: str = "", expe
     return lead
 
 
+def require_may_work(actor, lead: Lead) -> None:
+    """A pool lead is only seen so that it can be claimed: a consultant works it once it is theirs."""
+    if lead.owner_id is None and not sees_whole_store(actor):
+        raise DomainError(_("Claim the lead from the pool before working it."), code="lead_unassigned", field="owner")
+
+
 def lead_claim(*, actor, lead: Lead) -> Lead:
     """A consultant takes an unassigned lead from the store's pool."""
     require(actor, Capability.CLAIM_LEADS)
+    if not actor.sells:
+        raise DomainError(_("Only a consultant can take a lead from the pool; assign it instead."),
+                          code="claim_not_seller", field="owner")
     with transaction.atomic():
         lead = get_visible(Lead, actor, lead.pk, for_update=True, select_related=("customer", "owner"))
+        if lead.owner_id == actor.pk:  # a second click on "claim": it is already theirs
+            return lead
         if lead.owner_id is not None:
             raise DomainError(_("Someone else has already taken this lead."), code="already_owned", field="owner")
         _set_owner(actor=actor, lead=lead, owner=actor, action="leads.claimed")
@@ -235,6 +250,9 @@ def lead_advance_stage(*, actor, lead: Lead, to: int, skip_reason: str = "", exp
         check_version(lead, expected_version)
         if lead.status != Status.OPEN and not (lead.status == Status.WON and target == Stage.FOLLOW_UP):
             raise DomainError(_("Only an open lead can move to another step."), code="lead_not_open", field="to")
+        if target == Stage.FOLLOW_UP and lead.status != Status.WON:
+            raise DomainError(_("After-sales follow-up comes after the delivery: record the delivery first."),
+                              code="not_delivered", field="to")
         if lead.owner_id is None:
             raise DomainError(_("Assign the lead to a consultant before working it."), code="lead_unassigned", field="to")
         if target <= lead.stage:
@@ -283,6 +301,7 @@ def lead_set_grade(*, actor, lead: Lead, grade: str, expected_version: int | Non
     with transaction.atomic():
         lead = get_visible(Lead, actor, lead.pk, for_update=True)
         check_version(lead, expected_version)
+        require_may_work(actor, lead)
         if lead.status != Status.OPEN:
             raise DomainError(_("Only an open lead can be graded."), code="lead_not_open", field="grade")
         if lead.grade in (Grade.O, Grade.D):
@@ -314,11 +333,15 @@ def lead_request_loss(*, actor, lead: Lead, reason: str, competitor_brand: str =
             raise DomainError(_("Name the competitor model the customer bought."), code="competitor_model_required",
                               field="competitor_model")
     if competitor_price is not None:
-        competitor_price = to_fen(competitor_price)
-        if competitor_price <= 0:
+        try:
+            competitor_price = to_fen(Decimal(str(competitor_price)))
+        except (InvalidOperation, ValueError):
+            competitor_price = Decimal(0)  # refused just below, on its field
+        if not 0 < competitor_price <= MAX_AMOUNT:
             raise DomainError(_("Enter the competitor's price in yuan."), code="competitor_price_invalid", field="competitor_price")
     with transaction.atomic():
         lead = get_visible(Lead, actor, lead.pk, for_update=True)
+        require_may_work(actor, lead)
         if lead.status != Status.OPEN:
             raise DomainError(_("Only an open lead can be closed as lost."), code="lead_not_open", field="reason")
         if lead.loss_pending:
@@ -349,6 +372,10 @@ def lead_decide_loss(*, actor, request: LossRequest, approve: bool, comment: str
         if request.status != LossRequestStatus.PENDING:
             raise DomainError(_("This request has already been decided."), code="already_decided", field="approve")
         lead = get_visible(Lead, actor, request.lead_id, for_update=True)
+        if approve and (lead.status != Status.OPEN or lead.stage >= Stage.ORDER):
+            # The request waited while the customer came back and ordered: a sale must not become a loss.
+            raise DomainError(_("The lead has moved on since the request (it has an order or is closed); reject the "
+                                "request instead."), code="lead_moved_on", field="approve")
         request.status = LossRequestStatus.APPROVED if approve else LossRequestStatus.REJECTED
         request.decided_by, request.decided_at, request.decision_comment = actor, clock.now(), comment[:300]
         request.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])

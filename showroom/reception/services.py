@@ -17,7 +17,7 @@ from showroom.core.errors import DomainError
 from showroom.core.scoping import get_visible
 from showroom.customers.identity import normalise_mobile
 from showroom.customers.models import Customer
-from showroom.customers.services import customer_find_or_create
+from showroom.customers.services import customer_find_or_create, customer_follow_lead_owner
 from showroom.followups import cadence
 from showroom.followups.models import TaskKind
 from showroom.leads import services as leads
@@ -55,7 +55,7 @@ def visit_register(*, actor, party_size: int = 1, purpose: str = VisitPurpose.SA
                    is_first_visit: bool | None = None, invited: bool = False, consultant: User | None = None,
                    models_of_interest: str = "", notes: str = "", arrived_at: dt.datetime | None = None) -> Visit:
     """Log a batch arriving: match the mobile to the customer file (or file them), open or find their lead,
-    and give them to a consultant — their own on a repeat visit, otherwise whose turn it is."""
+    and give them to a consultant — their own if they have one, otherwise whose turn it is."""
     require(actor, Capability.REGISTER_VISITS)
     arrived_at = arrived_at or clock.now()
     if purpose not in VisitPurpose.values:
@@ -80,8 +80,10 @@ def visit_register(*, actor, party_size: int = 1, purpose: str = VisitPurpose.SA
         if is_first_visit is None:
             is_first_visit = customer is None or not Visit.objects.filter(customer=customer, purpose=VisitPurpose.SALES).exists()
         if consultant is None:
+            # A known customer is served by their own consultant, even on a first visit to the showroom (an
+            # online or phone lead invited in); rotation is for customers nobody works yet.
             own = (lead.owner if lead and lead.owner_id else None) or (customer.owner if customer else None)
-            if own is not None and own.is_active and own.sells and (not is_first_visit or purpose != VisitPurpose.SALES):
+            if own is not None and own.is_active and own.sells:
                 consultant = own
             elif purpose == VisitPurpose.SALES:
                 consultant = next_consultant(store, at=arrived_at)
@@ -95,6 +97,8 @@ def visit_register(*, actor, party_size: int = 1, purpose: str = VisitPurpose.SA
             if lead is None:
                 lead = _open_showroom_lead(actor=actor, store=store, customer=customer, consultant=consultant, invited=invited,
                                            models_of_interest=models_of_interest, arrived_at=arrived_at)
+            else:
+                lead = _serve_pooled_lead(actor=actor, lead=lead, consultant=consultant)
         visit = Visit.objects.create(
             store=store, batch_no=_batch_no(store, arrived_at), arrived_at=arrived_at, party_size=party_size,
             is_first_visit=is_first_visit, invited=invited, purpose=purpose, customer=customer, lead=lead,
@@ -116,11 +120,21 @@ def _open_showroom_lead(*, actor, store, customer, consultant, invited, models_o
         source=Source.INVITED_VISIT if invited else Source.WALK_IN, models_of_interest=models_of_interest.strip()[:200],
         first_contacted_at=arrived_at, last_contacted_at=arrived_at, created_by=actor, updated_by=actor,
     )
-    if customer.owner_id is None and consultant is not None:
-        Customer.objects.filter(pk=customer.pk).update(owner=consultant)
+    if consultant is not None:
+        customer_follow_lead_owner(actor=actor, customer=customer, owner=consultant)
     audit.record(actor=actor, action="leads.created", target=lead, data={
         "channel": lead.channel, "source": lead.source, "owner_id": getattr(consultant, "pk", None),
     })
+    return lead
+
+
+def _serve_pooled_lead(*, actor, lead: Lead, consultant: User | None) -> Lead:
+    """A lead waiting in the pool walks in: the consultant who serves the batch takes it (recorded)."""
+    if lead.owner_id is not None or consultant is None:
+        return lead
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    leads._set_owner(actor=actor, lead=lead, owner=consultant, action="leads.reassigned",
+                     reason=_("Served in the showroom"))
     return lead
 
 
@@ -158,6 +172,8 @@ def visit_capture(*, actor, visit: Visit, mobile: str, name: str = "") -> Visit:
         if lead is None:
             lead = _open_showroom_lead(actor=actor, store=store, customer=customer, consultant=visit.consultant,
                                        invited=visit.invited, models_of_interest=visit.models_of_interest, arrived_at=visit.arrived_at)
+        else:
+            lead = _serve_pooled_lead(actor=actor, lead=lead, consultant=visit.consultant)
         visit.customer, visit.lead, visit.captured = customer, lead, True
         visit.save(update_fields=["customer", "lead", "captured"])
         audit.record(actor=actor, action="reception.visit_captured", target=visit, data={"lead": lead.pk})
@@ -195,9 +211,13 @@ def visit_reassign(*, actor, visit: Visit, consultant: User) -> Visit:
         audit.record(actor=actor, action="reception.visit_reassigned", target=visit, data={
             "from": previous.display_name if previous else None, "to": consultant.display_name,
         })
-        if visit.lead_id and visit.is_first_visit:
-            lead = Lead.objects.get(pk=visit.lead_id)
-            if lead.owner_id in (None, getattr(previous, "pk", None)) and lead.status == Status.OPEN:
+        if visit.lead_id:
+            lead = Lead.objects.select_for_update().get(pk=visit.lead_id)
+            # The lead goes with the batch if it is nobody's yet or was opened for this very visit (at registration
+            # or capture, so not before the visit was logged); a known customer's lead stays with their own
+            # consultant while a colleague stands in.
+            opened_here = lead.created_at >= visit.created_at - dt.timedelta(minutes=1)
+            if lead.status == Status.OPEN and (lead.owner_id is None or (opened_here and lead.owner_id == getattr(previous, "pk", None))):
                 leads._set_owner(actor=actor, lead=lead, owner=consultant, action="leads.reassigned",
                                  reason=_("Walk-in handed to another consultant"))
     return visit

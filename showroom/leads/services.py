@@ -126,7 +126,9 @@ def lead_create(*, actor, customer_fields: dict, lead_fields: dict, owner: User 
     with transaction.atomic():
         store = Store.objects.select_for_update().get(pk=store.pk)  # serialises round-robin assignment
         if external_ref:
-            known = Lead.objects.filter(store=store, source=clean["source"], external_ref=external_ref).first()
+            # .exclude(external_ref="") lets SQLite use the partial unique index instead of scanning the store
+            known = (Lead.objects.filter(store=store, source=clean["source"], external_ref=external_ref)
+                     .exclude(external_ref="").first())
             if known is not None:
                 return known, False
         chosen = _choose_owner(actor=actor, store=store, channel=clean["channel"], owner=owner)

@@ -1,6 +1,7 @@
 # Showroom — `make demo` sets up and serves a demo; `make test` runs the whole suite.
 SHELL := /bin/bash
-UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+# uv from PATH, else a private copy in .tools/ (installed by `make uv` on first use).
+UV ?= $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 PY := $(UV) run --frozen python
 export UV_PROJECT_ENVIRONMENT ?= .venv
 DEMO_ENV := DEBUG=1 SHOWROOM_DEMO=1
@@ -9,8 +10,11 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/showroom_ci
 .PHONY: demo test test-pg test-browser lint messages compilemessages bench install uv check-migrations serve clean
 
 uv:
-	@command -v $(UV) >/dev/null 2>&1 || { echo "Installing uv (Python package manager)…"; \
-	  python3 -m pip install --user --quiet uv || pip3 install --user --quiet uv; }
+	@if [ ! -x "$(UV)" ]; then \
+	  echo "Installing uv (the Python package manager) into .tools/ …"; \
+	  { python3 -m venv .tools && .tools/bin/python -m pip install --quiet uv; } || \
+	  { curl -LsSf https://astral.sh/uv/install.sh | env UV_INSTALL_DIR="$(CURDIR)/.tools/bin" UV_NO_MODIFY_PATH=1 sh; }; \
+	fi
 
 install: uv
 	$(UV) sync --frozen

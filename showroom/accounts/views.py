@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from showroom.core.errors import DomainError
 from showroom.core.web import form_error, render_form
-from showroom.leads.models import DEFAULT_GRADE_POLICIES, Grade, GradePolicy
+from showroom.leads import selectors as leads
 
 from . import services
 from .capabilities import Capability, can, require
@@ -65,12 +65,7 @@ def store_settings(request):
     store = request.user.store
     if store is None:
         return render(request, "accounts/no_workspace.html")
-    existing = {p.grade: p for p in GradePolicy.objects.filter(store=store)}
-    policies = []
-    for grade in DEFAULT_GRADE_POLICIES:
-        policy = existing.get(grade)
-        horizon, interval = (policy.horizon_days, policy.follow_up_days) if policy else DEFAULT_GRADE_POLICIES[grade]
-        policies.append((grade, Grade(grade).label, horizon, interval))
+    policies = leads.grade_policies(store)
     form = StoreSettingsForm(request.POST or None, instance=store, policies=policies)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -19,6 +19,7 @@ from ninja.pagination import PageNumberPagination
 from ninja.security import APIKeyCookie, HttpBearer
 from pydantic import AfterValidator, ConfigDict, field_validator
 
+from .clock import YEARS
 from .errors import DomainError
 
 
@@ -64,7 +65,6 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Version = Annotated[int, Field(ge=0, le=2**31 - 1)]
 # Yuan with fen; 10 digits before the point is what the database columns hold.
 Money = Annotated[Decimal, Field(max_digits=12, decimal_places=2)]
-YEARS = (2000, 2100)
 
 
 def _within_years(value):
@@ -74,9 +74,10 @@ def _within_years(value):
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
-    """A time without an offset is the store's local time (Asia/Shanghai)."""
+    """A time without an offset is the store's local time (Asia/Shanghai). A time with one is converted to it:
+    ISO 8601 allows offsets up to ±23:59, PostgreSQL refuses those past ±15:59."""
     value = _within_years(value)
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
+    return timezone.make_aware(value) if timezone.is_naive(value) else timezone.localtime(value)
 
 
 When = Annotated[dt.datetime, AfterValidator(_aware)]

@@ -6,6 +6,10 @@ import datetime as dt
 
 from django.utils import timezone
 
+# The years a date or time typed into a page or sent to the API may fall in: beyond them a time cannot be
+# converted between Shanghai and UTC (year 1, year 9999) and nothing in car sales needs them.
+YEARS = (2000, 2100)
+
 
 def now() -> dt.datetime:
     return timezone.now()

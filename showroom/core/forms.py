@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .clock import YEARS
 
 
 class StyledFormMixin:
@@ -48,3 +52,32 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _within_years(value):
+    if value is not None and not YEARS[0] <= value.year <= YEARS[1]:
+        raise ValidationError(_("Enter a date between %(first)s and %(last)s.") % {"first": YEARS[0], "last": YEARS[1]},
+                              code="out_of_range")
+    return value
+
+
+class DateTimeField(forms.DateTimeField):
+    """A date and time within `clock.YEARS` (the API's bound too): year 1 cannot even be converted to UTC."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", DateTimeLocalInput())
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return _within_years(super().to_python(value))
+
+
+class DateField(forms.DateField):
+    """A calendar date within `clock.YEARS`."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", DateInput())
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return _within_years(super().to_python(value))

@@ -11,7 +11,7 @@ MAX_AMOUNT = Decimal("9999999999.99")
 
 def to_fen(value: Decimal | int | str) -> Decimal:
     """Round an amount to the fen. Floats are refused: they cannot hold money exactly.
-    Text that is not a number, NaN and infinity raise ValueError."""
+    Text that is not a number, NaN, infinity and amounts too large to round raise ValueError."""
     if isinstance(value, float):
         raise TypeError("Money must not be a float; pass a Decimal, int or str.")
     try:
@@ -20,7 +20,10 @@ def to_fen(value: Decimal | int | str) -> Decimal:
         raise ValueError(value) from exc
     if not amount.is_finite():
         raise ValueError(value)
-    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
+    try:
+        return amount.quantize(FEN, rounding=ROUND_HALF_UP)
+    except InvalidOperation as exc:  # more digits than Decimal's precision holds (e.g. 1e30): no amount of money
+        raise ValueError(value) from exc
 
 
 def parse_money(raw: str | None) -> Decimal | None:

@@ -6,9 +6,10 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from .errors import DomainError
+from .errors import DomainError, NotFound, PermissionDenied
 
 PAGE_SIZE = 25
 
@@ -23,6 +24,24 @@ def form_error(form, err: DomainError) -> None:
             placed = True
     if not placed:
         form.add_error(None, str(err.message))
+
+
+def refuse_on_form(form, err: DomainError) -> None:
+    """A service's refusal on the form's fields; a record out of sight or a role without the right is not a form
+    error but the 404 / 403 page (the middleware renders it)."""
+    if isinstance(err, NotFound | PermissionDenied):
+        raise err
+    form_error(form, err)
+
+
+def next_url(request, default: str) -> str:
+    """Where to go after an action: the `next` the page sent (in the form or the query), if it is a path of ours.
+    Only a path: `redirect()` would read a bare word ("abc") as a URL name and fail with a 500."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                                  require_https=request.is_secure()):
+        return target
+    return default
 
 
 def render_form(request, template: str, context: dict, *, partial: str | None = None) -> HttpResponse:

@@ -37,7 +37,9 @@ class CustomerOut(Schema):
     updated_at: dt.datetime
 
 
-class CustomerIn(Body):
+class CustomerFieldsIn(Body):
+    """Who the customer is (also the `customer` of a new lead, whose source is the lead's)."""
+
     kind: CustomerKind = CustomerKind.PERSON
     name: str = Field(..., min_length=1, max_length=100)
     contact_name: str = Field("", max_length=50)
@@ -47,6 +49,9 @@ class CustomerIn(Body):
     city: str = Field("", max_length=30)
     district: str = Field("", max_length=30)
     id_number: str = Field("", max_length=20)
+
+
+class CustomerIn(CustomerFieldsIn):
     source: Source | Literal[""] = ""
     notes: str = Field("", max_length=5000)
 

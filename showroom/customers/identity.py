@@ -52,6 +52,12 @@ def mask_mobile(mobile: str | None) -> str:
     return f"{mobile[:3]}****{mobile[-4:]}" if len(mobile) == 11 else "****"
 
 
+def mask_name(name: str | None) -> str:
+    """张** — who it is, not the name: for people who see a customer they do not work (reception, a stand-in)."""
+    name = (name or "").strip()
+    return f"{name[0]}{'*' * max(1, min(len(name) - 1, 3))}" if name else ""
+
+
 def id_number_check_char(first17: str) -> str:
     return _ID_CHECK[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
 

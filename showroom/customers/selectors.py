@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from showroom.audit.models import PiiAccess
 
-from .models import Customer, Tag
+from .models import ConsentRecord, Customer, Tag
 
 _DIGITS = re.compile(r"^\+?[\d\s-]+$")
 _LATIN = re.compile(r"^[A-Za-z\s]+$")
@@ -77,6 +77,11 @@ def tag_names_for(actor) -> list[str]:
 
     tags = Tag.objects.all() if sees_all_stores(actor) else Tag.objects.filter(store_id=actor.store_id)
     return list(tags.order_by("name").values_list("name", flat=True).distinct())
+
+
+def consents_for(actor, customer: Customer) -> QuerySet[ConsentRecord]:
+    """The consent given and withdrawn by the customer, newest first, with who recorded it."""
+    return ConsentRecord.objects.visible_to(actor).filter(customer=customer).select_related("recorded_by")
 
 
 def pii_accesses_for(actor, customer: Customer) -> QuerySet[PiiAccess]:

@@ -11,7 +11,13 @@ from showroom.core.errors import DomainError
 from showroom.core.scoping import get_visible
 from showroom.core.versioning import bump, check_version
 
-from .identity import mask_id_number, mask_mobile, gender_from_id_number, normalise_id_number, normalise_mobile
+from .identity import (
+    gender_from_id_number,
+    mask_id_number,
+    mask_mobile,
+    normalise_id_number,
+    normalise_mobile,
+)
 from .models import ConsentKind, ConsentMethod, ConsentRecord, Customer, CustomerKind, Gender, Tag
 from .pinyin import pinyin_keys
 
@@ -24,8 +30,9 @@ AUDITED_FIELDS = (*EDITABLE_FIELDS, "owner_id")
 _MASKS = {"mobile": mask_mobile, "id_number": mask_id_number}
 
 
-def _snapshot(customer: Customer, *, masked: bool = True) -> dict:
-    """The audited fields; masked (the default) for the audit log, which must be no back door to them."""
+def customer_audit_snapshot(customer, *, masked: bool = True) -> dict:
+    """The audited fields of a customer (or of any object with those attributes, as the bulk sheet import has);
+    masked (the default) for the audit log, which must be no back door to the full mobile and ID number."""
     values = {f: getattr(customer, f) for f in AUDITED_FIELDS}
     if masked:
         values.update({f: mask(values[f]) for f, mask in _MASKS.items()})
@@ -40,8 +47,10 @@ def _masked_changes(before: dict, after: dict) -> dict:
     }
 
 
-def _clean_fields(fields: dict) -> dict:
-    """Normalise and validate what a person typed; raises DomainError naming the field."""
+def customer_clean_fields(fields: dict) -> dict:
+    """The customer fields as the file stores them, normalised and validated (name, type, gender, mobile, ID
+    number); raises DomainError naming the field. The customer services call it; the bulk sheet import checks its
+    rows with it too, so that a sheet and the form refuse the same values."""
     clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items() if k in EDITABLE_FIELDS}
     if "name" in clean and not clean["name"]:
         raise DomainError(_("Enter the customer's name."), code="name_required", field="name")
@@ -85,7 +94,7 @@ def customer_find_or_create(*, actor, store, fields: dict, owner=None) -> tuple[
     A duplicate the actor may not see is refused with who owns it, never shown. The calling
     service (customer form, lead intake, reception) has checked the actor's capability.
     """
-    clean = _clean_fields(fields)
+    clean = customer_clean_fields(fields)
     if not clean.get("name"):
         raise DomainError(_("Enter the customer's name."), code="name_required", field="name")
     mobile = clean.get("mobile")
@@ -102,7 +111,7 @@ def customer_find_or_create(*, actor, store, fields: dict, owner=None) -> tuple[
         except IntegrityError:  # filed by someone else a moment ago
             existing = Customer.objects.select_related("owner").get(store=store, mobile=mobile)
             return _existing_for(actor, existing), False
-        audit.record(actor=actor, action="customers.created", target=customer, data=_snapshot(customer))
+        audit.record(actor=actor, action="customers.created", target=customer, data=customer_audit_snapshot(customer))
     return customer, True
 
 
@@ -150,15 +159,15 @@ def customer_update(*, actor, customer: Customer, fields: dict, expected_version
     with transaction.atomic():
         customer = get_visible(Customer, actor, customer.pk, for_update=True)
         check_version(customer, expected_version)
-        clean = _clean_fields(fields)
+        clean = customer_clean_fields(fields)
         if clean.get("mobile") and clean["mobile"] != customer.mobile:
             other = Customer.objects.filter(store=customer.store_id, mobile=clean["mobile"]).exclude(pk=customer.pk)
             other = other.select_related("owner").first()
             if other is not None:
                 raise _duplicate_error(actor, other)
-        before = _snapshot(customer, masked=False)
+        before = customer_audit_snapshot(customer, masked=False)
         changed = _apply(customer, clean)
-        changes = _masked_changes(before, _snapshot(customer, masked=False))
+        changes = _masked_changes(before, customer_audit_snapshot(customer, masked=False))
         if not changes:
             return customer
         customer.save(update_fields=bump(customer, actor, changed))
@@ -219,6 +228,10 @@ def customer_reveal(*, actor, customer: Customer, field: str, purpose: str = "")
     return getattr(customer, REVEALABLE[field]) or ""
 
 
+# What the survivor takes from the duplicate where it has nothing itself (the merge page shows the same).
+MERGE_FILLED_FIELDS = ("mobile", "wechat_id", "gender", "city", "district", "id_number", "source", "contact_name")
+
+
 def customer_merge(*, actor, survivor: Customer, duplicate: Customer) -> Customer:
     """Merge a duplicate record into the survivor, keeping every lead, visit, consent and history."""
     require(actor, Capability.MERGE_CUSTOMERS)
@@ -229,10 +242,10 @@ def customer_merge(*, actor, survivor: Customer, duplicate: Customer) -> Custome
         duplicate = get_visible(Customer, actor, duplicate.pk, for_update=True)
         if survivor.store_id != duplicate.store_id:
             raise DomainError(_("Only customers of the same store can be merged."), code="merge_other_store", field="duplicate")
-        before = _snapshot(survivor)
+        before = customer_audit_snapshot(survivor)
         moved = _move_related(duplicate, survivor)
         fill = {}
-        for field in ("mobile", "wechat_id", "gender", "city", "district", "id_number", "source", "contact_name"):
+        for field in MERGE_FILLED_FIELDS:
             if not getattr(survivor, field) and getattr(duplicate, field):
                 fill[field] = getattr(duplicate, field)
         if duplicate.notes:
@@ -242,7 +255,7 @@ def customer_merge(*, actor, survivor: Customer, duplicate: Customer) -> Custome
         survivor.consent_contact = survivor.consent_contact or duplicate.consent_contact
         survivor.consent_marketing = survivor.consent_marketing or duplicate.consent_marketing
         survivor.tags.add(*duplicate.tags.all())
-        duplicate_snapshot = {**_snapshot(duplicate), "id": duplicate.pk}
+        duplicate_snapshot = {**customer_audit_snapshot(duplicate), "id": duplicate.pk}
         duplicate_mobile = duplicate.mobile
         duplicate.delete()
         if "mobile" in fill:

@@ -22,14 +22,14 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from showroom.accounts.capabilities import Capability, can, require, sees_whole_store
+from showroom.accounts.selectors import store_consultants
 from showroom.audit.selectors import entries_for
 from showroom.core import clock
 from showroom.core.choices import Source
 from showroom.core.errors import DomainError, NotFound, PermissionDenied
 from showroom.core.scoping import get_visible
-from showroom.core.web import form_error, paginate, querystring_without_page, render_form
+from showroom.core.web import paginate, querystring_without_page, refuse_on_form, render_form
 from showroom.leads import selectors as leads
-from showroom.leads.forms import store_consultants
 from showroom.reception import selectors as reception
 
 from . import selectors, services
@@ -60,13 +60,6 @@ def _customer(request, pk) -> Customer:
 
 def _detail_url(customer: Customer) -> str:
     return reverse("customers:detail", args=[customer.pk])
-
-
-def _refused(form, err: DomainError) -> None:
-    """A refusal on the form's fields; a customer out of sight or a role without the right is a 404 / 403 page."""
-    if isinstance(err, NotFound | PermissionDenied):
-        raise err
-    form_error(form, err)
 
 
 def _done(request, message: str, target: str):
@@ -186,7 +179,7 @@ def customer_create(request):
                 if created and form.tag_names():
                     services.customer_set_tags(actor=user, customer=customer, names=form.tag_names())
         except DomainError as err:
-            _refused(form, err)
+            refuse_on_form(form, err)
         else:
             if created:
                 return _done(request, _("Customer filed."), _detail_url(customer))
@@ -220,7 +213,7 @@ def customer_edit(request, pk):
                                          expected_version=form.cleaned_data["version"])
                 services.customer_set_tags(actor=user, customer=customer, names=form.tag_names())
         except DomainError as err:
-            _refused(form, err)
+            refuse_on_form(form, err)
         else:
             return _done(request, _("Customer saved."), _detail_url(customer))
     return render_form(request, "customers/customer_edit.html", {"form": form, "customer": customer},
@@ -245,7 +238,7 @@ def _detail_context(request, customer: Customer, *, consent_form=None, revealed:
         "leads": list(leads.leads_for(user).filter(customer=customer).select_related("owner").order_by("-created_at", "-id")),
         "visits": list(reception.visits_for(user).filter(customer=customer).select_related("consultant")
                        .order_by("-arrived_at", "-id")),
-        "consents": list(customer.consents.select_related("recorded_by")),
+        "consents": list(selectors.consents_for(user, customer)),
         "consent_form": consent_form or (ConsentForm() if can_edit else None),
         "history": _history(user, customer),
         "revealed": revealed or {},
@@ -281,7 +274,7 @@ def customer_consent(request, pk):
         try:
             services.customer_record_consent(actor=request.user, customer=customer, **form.cleaned_data)
         except DomainError as err:
-            _refused(form, err)
+            refuse_on_form(form, err)
         else:
             return _done(request, _("Consent recorded."), _detail_url(customer))
     if request.htmx:
@@ -337,7 +330,8 @@ def _comparison(user, survivor: Customer, duplicate: Customer) -> list[dict]:
     visit_counts = {c.pk: reception.visits_for(user).filter(customer=c).count() for c in both}
     tag_names = {c.pk: "、".join(t.name for t in c.tags.all()) for c in both}
 
-    def row(label, value, *, fills: bool = False, filled: bool | None = None):
+    def row(label, value, *, field: str = "", filled: bool | None = None):
+        fills = field in services.MERGE_FILLED_FIELDS
         keep, other = value(survivor), value(duplicate)
         return {"label": label, "survivor": keep or "—", "duplicate": other or "—",
                 "filled": (fills and not keep and bool(other)) if filled is None else filled}
@@ -348,14 +342,14 @@ def _comparison(user, survivor: Customer, duplicate: Customer) -> list[dict]:
     return [
         row(_("Type"), choice("kind")),
         row(_("Name"), lambda c: c.name),
-        row(_("Contact person"), lambda c: c.contact_name, fills=True),
-        row(_("Mobile"), lambda c: c.masked_mobile, fills=True),
-        row(_("WeChat ID"), lambda c: c.wechat_id, fills=True),
-        row(_("Gender"), choice("gender"), fills=True),
-        row(_("City"), lambda c: c.city, fills=True),
-        row(_("District"), lambda c: c.district, fills=True),
-        row(_("Resident ID number"), lambda c: c.masked_id_number, fills=True),
-        row(_("Source"), choice("source"), fills=True),
+        row(_("Contact person"), lambda c: c.contact_name, field="contact_name"),
+        row(_("Mobile"), lambda c: c.masked_mobile, field="mobile"),
+        row(_("WeChat ID"), lambda c: c.wechat_id, field="wechat_id"),
+        row(_("Gender"), choice("gender"), field="gender"),
+        row(_("City"), lambda c: c.city, field="city"),
+        row(_("District"), lambda c: c.district, field="district"),
+        row(_("Resident ID number"), lambda c: c.masked_id_number, field="id_number"),
+        row(_("Source"), choice("source"), field="source"),
         row(_("Consultant"), lambda c: c.owner.display_name if c.owner else _("Unassigned pool"),
             filled=survivor.owner_id is None and duplicate.owner_id is not None),
         row(_("Tags"), lambda c: tag_names[c.pk]),

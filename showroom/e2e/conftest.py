@@ -30,7 +30,7 @@ def open_page(browser, live_server):
     """A fresh browser context (tablet-sized, Chinese UI) per signed-in user; returns a function user → page."""
     contexts = []
 
-    def _open(user, password="pw-for-tests-1", *, viewport=(1280, 900)):
+    def _open(user, password="pw-for-tests-1", *, viewport=(1280, 900)):  # noqa: S107 - the test users' password
         context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="zh-CN")
         context.set_default_timeout(15000)
         contexts.append(context)

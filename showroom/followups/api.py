@@ -61,7 +61,7 @@ class TaskOut(Schema):
 
     @staticmethod
     def resolve_overdue(obj) -> bool:
-        return obj.status == TaskStatus.OPEN and obj.due_at < clock.now()
+        return obj.overdue_at(clock.now())
 
 
 # --- Input --------------------------------------------------------------------------------------

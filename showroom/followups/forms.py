@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from showroom.core.forms import DateTimeLocalInput, StyledForm
+from showroom.core.forms import DateTimeField, DateTimeLocalInput, StyledForm
 from showroom.leads.models import MANUAL_GRADES, Grade
 
 from .models import ContactChannel, Direction, Outcome, ScriptScenario, TaskKind, TaskStatus
@@ -27,11 +27,11 @@ class TaskCompleteForm(StyledForm):
     )
     next_step = forms.CharField(label=_("Next step"), max_length=200, required=False,
                                 help_text=_("Leave empty to follow up after the grade's interval."))
-    next_step_at = forms.DateTimeField(label=_("Next step on"), required=False, widget=DateTimeLocalInput())
+    next_step_at = DateTimeField(label=_("Next step on"), required=False)
 
 
 class TaskRescheduleForm(StyledForm):
-    due_at = forms.DateTimeField(label=_("Due"), widget=DateTimeLocalInput(attrs={"autofocus": True}))
+    due_at = DateTimeField(label=_("Due"), widget=DateTimeLocalInput(attrs={"autofocus": True}))
     title = forms.CharField(label=_("What is to be done"), max_length=200)
 
 
@@ -66,16 +66,6 @@ class TaskFilterForm(StyledForm):
             "due": data.get("due") or "",
             "kind": data.get("kind") or "",
         }
-
-
-def owner_choices(actor) -> list:
-    """The people whose follow-ups a manager may filter by: the store's sellers and managers, active first."""
-    from showroom.accounts.models import Role, User
-
-    qs = User.objects.filter(role__in=(Role.CONSULTANT, Role.KEY_ACCOUNT, Role.MANAGER, Role.STORE_ADMIN))
-    if actor.store_id:
-        qs = qs.filter(store_id=actor.store_id)
-    return list(qs.order_by("-is_active", "full_name", "username"))
 
 
 class ScriptForm(StyledForm):

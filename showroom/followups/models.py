@@ -121,6 +121,10 @@ class Task(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def overdue_at(self, now) -> bool:
+        """Still open after its due time."""
+        return self.status == TaskStatus.OPEN and self.due_at < now
+
 
 class ScriptScenario(models.TextChoices):
     FIRST_CALL = "first_call", _("First call to a new lead")

@@ -152,7 +152,8 @@ def task_reschedule(*, actor, task: Task, due_at: dt.datetime, title: str | None
     if title is not None and not title.strip():
         raise DomainError(_("Say what is to be done."), code="title_required", field="title")
     with transaction.atomic():
-        task = get_visible(Task, actor, task.pk, for_update=True)
+        task = get_visible(Task, actor, task.pk, for_update=True, select_related=("lead",))
+        leads.require_may_work(actor, task.lead)
         if task.status != TaskStatus.OPEN:
             raise DomainError(_("This task is already closed."), code="task_closed", field="task")
         before = task.due_at
@@ -169,9 +170,11 @@ def task_reschedule(*, actor, task: Task, due_at: dt.datetime, title: str | None
 
 
 def task_cancel(*, actor, task: Task, reason: str = "") -> Task:
+    """Drop a follow-up that is no longer needed, with the reason."""
     require(actor, Capability.WORK_LEADS)
     with transaction.atomic():
-        task = get_visible(Task, actor, task.pk, for_update=True)
+        task = get_visible(Task, actor, task.pk, for_update=True, select_related=("lead",))
+        leads.require_may_work(actor, task.lead)
         if task.status != TaskStatus.OPEN:
             raise DomainError(_("This task is already closed."), code="task_closed", field="task")
         task.status, task.completed_at, task.result = TaskStatus.CANCELLED, clock.now(), reason.strip()

@@ -6,16 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from showroom.accounts.capabilities import Capability, can, require, sees_whole_store
+from showroom.accounts.selectors import task_owners
 from showroom.core import clock
 from showroom.core.errors import DomainError, NotFound
 from showroom.core.scoping import get_visible
-from showroom.core.web import form_error, paginate, querystring_without_page, render_form
+from showroom.core.web import form_error, next_url, paginate, querystring_without_page, render_form
 from showroom.leads import selectors as leads
 from showroom.reception import selectors as reception
 
@@ -26,7 +26,6 @@ from .forms import (
     TaskCompleteForm,
     TaskFilterForm,
     TaskRescheduleForm,
-    owner_choices,
 )
 from .models import ScriptScenario, Task, TaskKind, TaskStatus
 
@@ -39,11 +38,7 @@ SCENARIO_OF_KIND = {TaskKind.FIRST_RESPONSE: ScriptScenario.FIRST_CALL, TaskKind
 
 def _next_url(request) -> str:
     """Where to go after the action: the page the user came from (if it is ours), or the workbench."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                 require_https=request.is_secure()):
-        return target
-    return reverse("followups:workbench")
+    return next_url(request, reverse("followups:workbench"))
 
 
 def _done(request, message: str):
@@ -55,7 +50,7 @@ def _done(request, message: str):
 def _mark_overdue(tasks, now) -> list[Task]:
     tasks = list(tasks)
     for task in tasks:
-        task.is_overdue = task.status == TaskStatus.OPEN and task.due_at < now
+        task.is_overdue = task.overdue_at(now)
     return tasks
 
 
@@ -70,13 +65,16 @@ def workbench(request):
         leads.first_response_overdue(user).filter(owner=user).select_related("customer")
         .order_by("first_response_due_at", "id")[:WORKBENCH_ROWS]
     )
+    walk_ins = list(reception.my_walk_ins_today(user))
+    for visit in walk_ins:
+        visit.customer_label = reception.customer_label(visit)
     return render(request, "followups/workbench.html", {
         "now": now,
         "due_tasks": due[:WORKBENCH_ROWS],
         "more_due": len(due) > WORKBENCH_ROWS,
         "overdue_count": sum(1 for task in due if task.is_overdue),
         "appointments": list(selectors.my_appointments_today(user)),
-        "walk_ins": list(reception.my_walk_ins_today(user)),
+        "walk_ins": walk_ins,
         "pipeline": leads.pipeline_counts(user, owner_id=user.pk),
         "first_response": list(first_response),
     })
@@ -88,7 +86,7 @@ def task_list(request):
     user = request.user
     require(user, Capability.WORK_LEADS)
     whole_store = sees_whole_store(user)
-    form = TaskFilterForm(request.GET, owners=owner_choices(user) if whole_store else None)
+    form = TaskFilterForm(request.GET, owners=task_owners(user) if whole_store else None)
     filters = form.filters()
     if not whole_store:
         filters.update(owner_id=None, mine=True)
@@ -106,7 +104,7 @@ def _open_task(request, pk) -> Task:
 
 def _panel_context(request, task: Task, form) -> dict:
     return {"task": task, "form": form, "next": _next_url(request), "in_modal": request.GET.get("modal") == "1",
-            "closed": task.status != TaskStatus.OPEN, "is_overdue": task.status == TaskStatus.OPEN and task.due_at < clock.now()}
+            "closed": task.status != TaskStatus.OPEN, "is_overdue": task.overdue_at(clock.now())}
 
 
 @login_required

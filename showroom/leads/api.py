@@ -19,7 +19,7 @@ from showroom.core.api import Body, Day, Id, Input, Money, Pagination, Version, 
 from showroom.core.choices import Channel, Source
 from showroom.core.errors import Conflict, DomainError
 from showroom.core.scoping import get_visible
-from showroom.customers.models import CustomerKind, Gender
+from showroom.customers.api import CustomerFieldsIn
 
 from . import selectors, services
 from .models import Grade, Lead, LossReason, LossRequest, LossRequestStatus, Stage, Status
@@ -80,12 +80,7 @@ class LeadOut(Schema):
 
     @staticmethod
     def resolve_overdue(obj) -> bool:
-        if obj.status != Status.OPEN:
-            return False
-        now = clock.now()
-        if obj.next_follow_up_at is not None and obj.next_follow_up_at < now:
-            return True
-        return obj.first_contacted_at is None and obj.first_response_due_at is not None and obj.first_response_due_at < now
+        return obj.overdue_at(clock.now())
 
 
 class LeadCreatedOut(Schema):
@@ -152,18 +147,6 @@ class LeadFiltersIn(Input):
             query=self.q, owner_id=self.owner_id, unassigned=self.unassigned, stage=self.stage, status=self.status or "",
             grade=self.grade or "", channel=self.channel or "", source=self.source or "", overdue=self.overdue, order=self.order,
         )
-
-
-class CustomerFieldsIn(Body):
-    kind: CustomerKind = CustomerKind.PERSON
-    name: str = Field(..., min_length=1, max_length=100)
-    contact_name: str = Field("", max_length=50)
-    mobile: str = Field("", max_length=30)
-    wechat_id: str = Field("", max_length=50)
-    gender: Gender = Gender.UNKNOWN
-    city: str = Field("", max_length=30)
-    district: str = Field("", max_length=30)
-    id_number: str = Field("", max_length=20)
 
 
 class LeadCreateIn(Body):
@@ -381,7 +364,7 @@ def reactivate(request, lead_id: Id, payload: ReactivateIn):
 @router.get("/{lead_id}/timeline", response=list[TimelineItemOut])
 def timeline(request, lead_id: Id):
     """Contacts, stage changes, showroom visits and audit entries of the lead, newest first."""
-    return [_timeline_item(item) for item in selectors.lead_timeline(_lead(request, lead_id))]
+    return [_timeline_item(item) for item in selectors.lead_timeline(_lead(request, lead_id), request.auth)]
 
 
 def _timeline_item(item: dict) -> dict:

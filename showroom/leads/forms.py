@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from showroom.core.choices import SOURCES_BY_CHANNEL, Channel, Source
-from showroom.core.forms import DateInput, DateTimeLocalInput, StyledForm, VersionField
+from showroom.core.forms import DateField, DateTimeField, StyledForm, VersionField
 from showroom.core.money import parse_money
 from showroom.customers.models import CustomerKind, Gender
 from showroom.followups.models import ContactChannel, Direction, Outcome
@@ -52,16 +52,6 @@ class MoneyField(forms.CharField):
 
 def _people(users) -> list[tuple[int, str]]:
     return [(u.pk, u.display_name) for u in users]
-
-
-def store_consultants(actor) -> list:
-    """The active consultants (and key-account managers) of the actor's store, who can own leads."""
-    from showroom.accounts.models import Role, User
-
-    qs = User.objects.filter(role__in=(Role.CONSULTANT, Role.KEY_ACCOUNT), is_active=True)
-    if actor.store_id:
-        qs = qs.filter(store_id=actor.store_id)
-    return list(qs.order_by("full_name", "username"))
 
 
 # --- The list ------------------------------------------------------------------------------------
@@ -127,7 +117,7 @@ class _LeadFieldsForm(StyledForm):
                                                                                                   "placeholder": "30万"}))
     budget_max = MoneyField(label=_("Budget up to"), required=False, widget=forms.TextInput(attrs={"inputmode": "decimal",
                                                                                                    "placeholder": "40万"}))
-    expected_purchase_date = forms.DateField(label=_("Expected purchase"), required=False, widget=DateInput())
+    expected_purchase_date = DateField(label=_("Expected purchase"), required=False)
     notes = forms.CharField(label=_("Notes"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     LEAD_FIELDS = ("channel", "source", "models_of_interest", "budget_min", "budget_max", "expected_purchase_date", "notes")
@@ -288,10 +278,10 @@ class ContactForm(_ActionForm):
                               choices=[("", _("Keep the grade")), *_grade_choices(MANUAL_GRADES)])
     next_step = forms.CharField(label=_("Next step"), max_length=200, required=False,
                                 help_text=_("Leave empty to follow up after the grade's interval."))
-    next_step_at = forms.DateTimeField(label=_("Next step on"), required=False, widget=DateTimeLocalInput())
+    next_step_at = DateTimeField(label=_("Next step on"), required=False)
 
 
 class TaskForm(_ActionForm):
     id_prefix = "task"
     title = forms.CharField(label=_("What is to be done"), max_length=200)
-    due_at = forms.DateTimeField(label=_("Due"), widget=DateTimeLocalInput())
+    due_at = DateTimeField(label=_("Due"))

@@ -130,6 +130,15 @@ class Lead(VersionedModel):
     def is_open(self) -> bool:
         return self.status == Status.OPEN
 
+    def overdue_at(self, now) -> bool:
+        """An open lead whose follow-up is late, or whose first-response deadline passed without a contact (the
+        same rule as the lead list's "overdue only" filter)."""
+        if self.status != Status.OPEN:
+            return False
+        if self.next_follow_up_at is not None and self.next_follow_up_at < now:
+            return True
+        return self.first_contacted_at is None and self.first_response_due_at is not None and self.first_response_due_at < now
+
 
 class StageTransition(models.Model):
     """Each move of a lead's stage or status, for its timeline and the funnel."""

@@ -64,7 +64,7 @@ def lead_list(actor, filters: LeadFilters | None = None) -> QuerySet[Lead]:
         qs = qs.filter(channel=f.channel)
     if f.source:
         qs = qs.filter(source=f.source)
-    if f.overdue:
+    if f.overdue:  # Lead.overdue_at, in SQL
         now = clock.now()
         qs = qs.filter(status=Status.OPEN).filter(
             Q(next_follow_up_at__lt=now) | Q(first_contacted_at__isnull=True, first_response_due_at__lt=now)
@@ -72,17 +72,34 @@ def lead_list(actor, filters: LeadFilters | None = None) -> QuerySet[Lead]:
     return qs.order_by(*SORTS.get(f.order, SORTS["-created_at"]))
 
 
-def lead_timeline(lead: Lead) -> list[dict]:
-    """One timeline of a lead: contacts, stage changes, showroom visits and audit entries, newest first."""
+def lead_to_serve(customer) -> Lead | None:
+    """The customer's latest open (or dormant) lead, which a showroom visit of theirs joins. Unscoped on purpose:
+    reception routes the visit by it, and the callers show nothing of the lead to whoever may not see it."""
+    if customer is None:
+        return None
+    return (Lead.objects.filter(customer=customer, status__in=(Status.OPEN, Status.DORMANT)).select_related("owner")
+            .order_by("-created_at").first())
+
+
+def lead_timeline(lead: Lead, actor=None) -> list[dict]:
+    """One timeline of a lead: contacts, stage changes, showroom visits and audit entries, newest first.
+
+    Pages and the API pass the `actor`, so that each kind of row is read through its own visibility rule; the
+    audit entries are those of a lead the actor has opened (get_visible). Without an actor (the benchmark, jobs)
+    everything attached to the lead is read.
+    """
     from showroom.followups.models import Activity
     from showroom.reception.models import Visit
 
+    def rows(model):
+        return model.objects.visible_to(actor) if actor is not None else model.objects.all()
+
     items: list[dict] = []
-    for a in Activity.objects.filter(lead=lead).select_related("actor").order_by("-occurred_at")[:200]:
+    for a in rows(Activity).filter(lead=lead).select_related("actor").order_by("-occurred_at")[:200]:
         items.append({"kind": "activity", "at": a.occurred_at, "actor": a.actor, "obj": a})
-    for t in StageTransition.objects.filter(lead=lead).select_related("actor").order_by("-created_at")[:200]:
+    for t in rows(StageTransition).filter(lead=lead).select_related("actor").order_by("-created_at")[:200]:
         items.append({"kind": "transition", "at": t.created_at, "actor": t.actor, "obj": t})
-    for v in Visit.objects.filter(lead=lead).select_related("consultant").order_by("-arrived_at")[:200]:
+    for v in rows(Visit).filter(lead=lead).select_related("consultant").order_by("-arrived_at")[:200]:
         items.append({"kind": "visit", "at": v.arrived_at, "actor": v.consultant, "obj": v})
     for e in entries_for(lead):
         items.append({"kind": "audit", "at": e.created_at, "actor": e.actor, "obj": e})
@@ -107,6 +124,7 @@ def pipeline_counts(actor, *, owner_id: int | None = None) -> dict:
 def pipeline_by_consultant(actor) -> list[dict]:
     """The store's open pipeline: per consultant, leads per stage and how many follow-ups are overdue."""
     from showroom.accounts.models import User
+    from showroom.accounts.selectors import SELLER_ROLES
     from showroom.followups.models import Task, TaskStatus
 
     now = clock.now()
@@ -123,7 +141,7 @@ def pipeline_by_consultant(actor) -> list[dict]:
         row["total"] += n
     owner_ids = set(table) | set(overdue)
     if actor.store_id:
-        owner_ids |= set(User.objects.filter(store_id=actor.store_id, role__in=("consultant", "key_account"), is_active=True)
+        owner_ids |= set(User.objects.filter(store_id=actor.store_id, role__in=SELLER_ROLES, is_active=True)
                          .values_list("id", flat=True))
     users = {u.pk: u for u in User.objects.filter(pk__in=[i for i in owner_ids if i])}
     result = []
@@ -134,6 +152,20 @@ def pipeline_by_consultant(actor) -> list[dict]:
             "total": row["total"], "overdue": overdue.get(owner_id, 0),
         })
     return result
+
+
+def grade_policies(store) -> list[tuple[str, str, int | None, int]]:
+    """The store's cadence per grade as (grade, label, purchase horizon days, follow-up days), the defaults where the
+    store has set none, for the store settings page."""
+    from .models import DEFAULT_GRADE_POLICIES, GradePolicy
+
+    existing = {p.grade: p for p in GradePolicy.objects.filter(store=store)}
+    rows = []
+    for grade, default in DEFAULT_GRADE_POLICIES.items():
+        policy = existing.get(grade)
+        horizon, interval = (policy.horizon_days, policy.follow_up_days) if policy else default
+        rows.append((grade, Grade(grade).label, horizon, interval))
+    return rows
 
 
 def pending_loss_requests(actor) -> QuerySet[LossRequest]:

@@ -10,7 +10,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from showroom.accounts.capabilities import Capability, can, require, sees_whole_store
-from showroom.accounts.models import LeadAssignment, Role, Store, User
+from showroom.accounts.models import LeadAssignment, Store, User
+from showroom.accounts.selectors import consultants_on_duty
 from showroom.audit import services as audit
 from showroom.core import clock
 from showroom.core.choices import SOURCES_BY_CHANNEL, Channel, Source
@@ -39,12 +40,16 @@ UPDATABLE_FIELDS = ("models_of_interest", "budget_min", "budget_max", "expected_
 AUDITED_FIELDS = (*UPDATABLE_FIELDS, "owner_id", "stage", "status", "grade")
 
 
-def _snapshot(lead: Lead) -> dict:
+def lead_audit_snapshot(lead) -> dict:
+    """The audited fields of a lead (or of any object with those attributes, as the bulk sheet import has), as the
+    "leads.created" entry records them."""
     return {f: getattr(lead, f) for f in AUDITED_FIELDS}
 
 
-def _clean(fields: dict, *, current: Lead | None = None) -> dict:
-    """Check channel, source, budget and dates; raises DomainError naming the field."""
+def lead_clean_fields(fields: dict, *, current: Lead | None = None) -> dict:
+    """The lead fields checked and normalised: channel and source (the source must belong to the channel), budget
+    (yuan, not negative, lower bound not above the upper) and the expected purchase date (not past, for a new lead);
+    raises DomainError naming the field. The lead services call it; the bulk sheet import checks its rows with it."""
     clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items() if k in UPDATABLE_FIELDS}
     channel = clean.get("channel", current.channel if current else None)
     source = clean.get("source", current.source if current else None)
@@ -86,11 +91,7 @@ def _clean(fields: dict, *, current: Lead | None = None) -> dict:
 
 def _next_consultant(store: Store) -> User | None:
     """Round robin: the consultant on duty who was given a new lead longest ago (store row locked by caller)."""
-    return (
-        User.objects.filter(store=store, role=Role.CONSULTANT, is_active=True, on_duty=True)
-        .order_by(F("last_lead_assigned_at").asc(nulls_first=True), "id")
-        .first()
-    )
+    return consultants_on_duty(store).first()
 
 
 def _choose_owner(*, actor, store: Store, channel: str, owner: User | None) -> User | None:
@@ -119,7 +120,7 @@ def lead_create(*, actor, customer_fields: dict, lead_fields: dict, owner: User 
     store = store or actor.store
     if store is None or (actor.store_id and store.pk != actor.store_id):
         raise DomainError(_("Choose the store for this lead."), code="store_required", field="store")
-    clean = _clean(lead_fields)
+    clean = lead_clean_fields(lead_fields)
     if grade not in (Grade.N, *MANUAL_GRADES):
         raise DomainError(_("Choose a grade H, A, B or C (or leave it new)."), code="grade_invalid", field="grade")
     external_ref = (external_ref or "").strip()[:64]
@@ -130,15 +131,13 @@ def lead_create(*, actor, customer_fields: dict, lead_fields: dict, owner: User 
             known = (Lead.objects.filter(store=store, source=clean["source"], external_ref=external_ref)
                      .exclude(external_ref="").first())
             if known is not None:
+                _refuse_unless_visible(actor, known)
                 return known, False
         chosen = _choose_owner(actor=actor, store=store, channel=clean["channel"], owner=owner)
         customer, _created = customer_find_or_create(actor=actor, store=store, fields=customer_fields, owner=chosen)
         existing = Lead.objects.filter(customer=customer, status=Status.OPEN).order_by("-created_at").first()
         if existing is not None:
-            if not (can(actor, Capability.INTAKE_LEADS) or Lead.objects.visible_to(actor).filter(pk=existing.pk).exists()):
-                owner_name = existing.owner.display_name if existing.owner else _("the unassigned pool")
-                raise DomainError(_("This customer already has an open lead (%(owner)s).") % {"owner": owner_name},
-                                  code="lead_exists", field="mobile")
+            _refuse_unless_visible(actor, existing)
             audit.record(actor=actor, action="leads.enquiry_repeated", target=existing,
                          data={"channel": clean["channel"], "source": clean["source"], "external_ref": external_ref})
             return existing, False
@@ -156,7 +155,7 @@ def lead_create(*, actor, customer_fields: dict, lead_fields: dict, owner: User 
             customer_follow_lead_owner(actor=actor, customer=customer, owner=chosen)
         StageTransition.objects.create(lead=lead, from_stage=lead.stage, to_stage=lead.stage, from_status=Status.OPEN,
                                        to_status=Status.OPEN, actor=actor if getattr(actor, "pk", None) else None)
-        audit.record(actor=actor, action="leads.created", target=lead, data=_snapshot(lead))
+        audit.record(actor=actor, action="leads.created", target=lead, data=lead_audit_snapshot(lead))
         if lead.first_response_due_at:
             cadence.open_event_task(lead=lead, actor=actor, kind=TaskKind.FIRST_RESPONSE, due_at=lead.first_response_due_at,
                                     title=_("First response to the new %(channel)s lead") % {"channel": Channel(lead.channel).label})
@@ -166,6 +165,16 @@ def lead_create(*, actor, customer_fields: dict, lead_fields: dict, owner: User 
     return lead, True
 
 
+def _refuse_unless_visible(actor, existing: Lead) -> None:
+    """A lead already on file is returned to a lead platform (its intake is idempotent) or to someone who may see
+    it; anyone else is told whose it is, never given it."""
+    if can(actor, Capability.INTAKE_LEADS) or Lead.objects.visible_to(actor).filter(pk=existing.pk).exists():
+        return
+    owner_name = existing.owner.display_name if existing.owner else _("the unassigned pool")
+    raise DomainError(_("This customer already has an open lead (%(owner)s).") % {"owner": owner_name},
+                      code="lead_exists", field="mobile")
+
+
 def lead_update(*, actor, lead: Lead, fields: dict, expected_version: int | None) -> Lead:
     """Edit what we know of the lead (interest, budget, timing); refused if changed meanwhile."""
     require(actor, Capability.WORK_LEADS)
@@ -173,12 +182,12 @@ def lead_update(*, actor, lead: Lead, fields: dict, expected_version: int | None
         lead = get_visible(Lead, actor, lead.pk, for_update=True)
         check_version(lead, expected_version)
         require_may_work(actor, lead)
-        clean = _clean(fields, current=lead)
-        before = _snapshot(lead)
+        clean = lead_clean_fields(fields, current=lead)
+        before = lead_audit_snapshot(lead)
         for key, value in clean.items():
             setattr(lead, key, value)
         lead.save(update_fields=bump(lead, actor, list(clean)))
-        audit.record_changes(actor=actor, action="leads.updated", target=lead, before=before, after=_snapshot(lead))
+        audit.record_changes(actor=actor, action="leads.updated", target=lead, before=before, after=lead_audit_snapshot(lead))
     return lead
 
 
@@ -192,6 +201,40 @@ def _set_owner(*, actor, lead: Lead, owner: User | None, action: str, reason: st
         "from": previous.display_name if previous else None, "to": owner.display_name if owner else None,
         "from_id": getattr(previous, "pk", None), "to_id": getattr(owner, "pk", None), "reason": reason,
     })
+    return lead
+
+
+def lead_hand_over(*, actor, lead: Lead, owner: User, reason: str) -> Lead:
+    """The consultant who serves the customer in the showroom takes the lead (recorded as a reassignment, with the
+    customer and the open follow-ups going along).
+
+    Called by the reception services inside their transaction, after their own checks (reception hands a batch to a
+    consultant; the lead was in the pool or opened for that very visit); locks the lead itself.
+    """
+    with transaction.atomic():
+        lead = Lead.objects.select_for_update(of=("self",)).select_related("customer", "owner").get(pk=lead.pk)
+        return _set_owner(actor=actor, lead=lead, owner=owner, action="leads.reassigned", reason=reason)
+
+
+def lead_open_for_visit(*, actor, store: Store, customer: Customer, owner: User | None, invited: bool,
+                        models_of_interest: str, arrived_at: dt.datetime) -> Lead:
+    """A walk-in (or an invited visitor) becomes a lead: channel showroom, already contacted at the visit, with the
+    same stage-history row and "leads.created" entry as lead_create; the customer goes with it to its consultant.
+
+    Called by the reception services inside their transaction, after their own checks (reception registers the
+    visit, or a consultant captures the batch's mobile); the visit's follow-up task is theirs to plan.
+    """
+    lead = Lead.objects.create(
+        store=store, customer=customer, owner=owner, channel=Channel.SHOWROOM,
+        source=Source.INVITED_VISIT if invited else Source.WALK_IN, models_of_interest=models_of_interest.strip()[:200],
+        first_contacted_at=arrived_at, last_contacted_at=arrived_at,
+        created_by=actor if getattr(actor, "pk", None) else None, updated_by=actor if getattr(actor, "pk", None) else None,
+    )
+    if owner is not None:
+        customer_follow_lead_owner(actor=actor, customer=customer, owner=owner)
+    StageTransition.objects.create(lead=lead, from_stage=lead.stage, to_stage=lead.stage, from_status=Status.OPEN,
+                                   to_status=Status.OPEN, actor=lead.created_by)
+    audit.record(actor=actor, action="leads.created", target=lead, data=lead_audit_snapshot(lead))
     return lead
 
 
@@ -213,6 +256,27 @@ def require_may_work(actor, lead: Lead) -> None:
     """A pool lead is only seen so that it can be claimed: a consultant works it once it is theirs."""
     if lead.owner_id is None and not sees_whole_store(actor):
         raise DomainError(_("Claim the lead from the pool before working it."), code="lead_unassigned", field="owner")
+
+
+def lead_allowed_actions(*, actor, lead: Lead) -> dict[str, bool]:
+    """What the actor may do to the lead as it is now, by the rules the services enforce; the lead page shows only
+    these actions (the services refuse the others anyway, from any page, the API or a job)."""
+    is_open = lead.status == Status.OPEN
+    # A consultant works their own leads; a pool lead is claimed first. Managers work any lead of the store.
+    works = can(actor, Capability.WORK_LEADS) and (lead.owner_id == actor.pk or sees_whole_store(actor))
+    return {
+        "advance": works and lead.owner_id is not None and (
+            (is_open and lead.stage < Stage.DELIVERED) or (lead.status == Status.WON and lead.stage < Stage.FOLLOW_UP)),
+        "grade": works and is_open and lead.grade not in (Grade.O, Grade.D),
+        "claim": actor.sells and can(actor, Capability.CLAIM_LEADS) and lead.owner_id is None and is_open,
+        "assign": can(actor, Capability.ASSIGN_LEADS),
+        "request_loss": works and is_open and not lead.loss_pending and lead.stage < Stage.ORDER,
+        "decide_loss": lead.loss_pending and can(actor, Capability.APPROVE_LOSS),
+        "reactivate": can(actor, Capability.REACTIVATE_LEADS) and lead.status in (Status.LOST, Status.DORMANT),
+        "edit": works,
+        "log_contact": works and lead.owner_id is not None and lead.status != Status.LOST,
+        "add_task": works and lead.status in (Status.OPEN, Status.WON),
+    }
 
 
 def lead_claim(*, actor, lead: Lead) -> Lead:
@@ -271,7 +335,7 @@ def lead_advance_stage(*, actor, lead: Lead, to: int, skip_reason: str = "", exp
                 % {"to": target.label, "skipped": "、".join(str(s.label) for s in skipped)},
                 code="skip_reason_required", field="skip_reason",
             )
-        before = _snapshot(lead)
+        before = lead_audit_snapshot(lead)
         new_status = lead.status
         fields = ["stage"]
         if target == Stage.ORDER:
@@ -381,7 +445,7 @@ def lead_decide_loss(*, actor, request: LossRequest, approve: bool, comment: str
         request.status = LossRequestStatus.APPROVED if approve else LossRequestStatus.REJECTED
         request.decided_by, request.decided_at, request.decision_comment = actor, clock.now(), comment[:300]
         request.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
-        before = _snapshot(lead)
+        before = lead_audit_snapshot(lead)
         lead.loss_pending = False
         fields = ["loss_pending"]
         if approve:
@@ -417,7 +481,7 @@ def lead_reactivate(*, actor, lead: Lead, reason: str) -> Lead:
 
 
 def _reopen(*, actor, lead: Lead, reason: str, action: str) -> None:
-    before = _snapshot(lead)
+    before = lead_audit_snapshot(lead)
     _transition(actor=actor, lead=lead, status=Status.OPEN, reason=reason)
     lead.status, lead.grade = Status.OPEN, Grade.N if lead.grade == Grade.F else lead.grade
     lead.save(update_fields=bump(lead, actor, ["status", "grade"]))

@@ -10,18 +10,18 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from showroom.accounts.capabilities import Capability, can, require, sees_whole_store
+from showroom.accounts.selectors import store_consultants
 from showroom.core import clock
 from showroom.core.choices import Channel, Source
 from showroom.core.errors import DomainError, NotFound, PermissionDenied
 from showroom.core.scoping import get_visible
-from showroom.core.web import form_error, paginate, querystring_without_page, render_form
+from showroom.core.web import next_url, paginate, querystring_without_page, refuse_on_form, render_form
 from showroom.followups import selectors as followups
 from showroom.followups import services as followup_services
 from showroom.followups.models import Direction, Outcome, ScriptScenario, TaskStatus
@@ -42,9 +42,8 @@ from .forms import (
     ReactivateForm,
     TaskForm,
     source_choices,
-    store_consultants,
 )
-from .models import MANUAL_GRADES, Grade, Lead, LossReason, LossRequest, Stage, Status
+from .models import MANUAL_GRADES, Lead, LossReason, LossRequest, Stage, Status
 
 # The stage bar shows the steps up to delivery; after-sales follow-up is shown once reached.
 BAR_STAGES = [Stage(s) for s in Stage.values]
@@ -68,30 +67,6 @@ def _require_lead_reader(user) -> None:
     """Reception has no lead list of its own: say so (403) instead of an empty list."""
     if not any(can(user, c) for c in (Capability.WORK_LEADS, Capability.CREATE_LEADS)):
         require(user, Capability.WORK_LEADS)
-
-
-def _is_overdue(lead: Lead, now: dt.datetime) -> bool:
-    """An open lead whose follow-up is late, or whose first response deadline passed without a contact."""
-    if lead.status != Status.OPEN:
-        return False
-    if lead.next_follow_up_at is not None and lead.next_follow_up_at < now:
-        return True
-    return lead.first_contacted_at is None and lead.first_response_due_at is not None and lead.first_response_due_at < now
-
-
-def _refused(form, err: DomainError) -> None:
-    """A refusal on the form's fields; a lead out of sight or a role without the right is a 404 / 403 page."""
-    if isinstance(err, NotFound | PermissionDenied):
-        raise err
-    form_error(form, err)
-
-
-def _next_url(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                 require_https=request.is_secure()):
-        return target
-    return default
 
 
 def _done(request, message: str, target: str):
@@ -124,7 +99,7 @@ def lead_list(request):
     can_claim = user.sells and can(user, Capability.CLAIM_LEADS)
     page.object_list = list(page.object_list)
     for lead in page.object_list:
-        lead.is_overdue = _is_overdue(lead, now)
+        lead.is_overdue = lead.overdue_at(now)
         lead.claimable = can_claim and lead.owner_id is None and lead.status == Status.OPEN
     context = {
         "form": form, "page": page, "query": querystring_without_page(request), "whole_store": sees_whole_store(user),
@@ -150,15 +125,13 @@ def lead_create(request):
                 owner=form.chosen_owner() if consultants is not None else None, grade=form.cleaned_data["grade"],
             )
         except DomainError as err:
-            _refused(form, err)
+            refuse_on_form(form, err)
         else:
             if created:
                 return _done(request, _("Lead filed."), _detail_url(lead))
-            if selectors.leads_for(user).filter(pk=lead.pk).exists():
-                messages.info(request, _("This customer is already in the file: here is their open lead."))
-                return HttpResponseClientRedirect(_detail_url(lead)) if request.htmx else redirect(_detail_url(lead))
-            owner = lead.owner.display_name if lead.owner else _("the unassigned pool")
-            form.add_error("mobile", _("This customer already has an open lead (%(owner)s).") % {"owner": owner})
+            # The service refuses (on the mobile) an open lead the user may not see, so this one is theirs to open.
+            messages.info(request, _("This customer is already in the file: here is their open lead."))
+            return HttpResponseClientRedirect(_detail_url(lead)) if request.htmx else redirect(_detail_url(lead))
     return render_form(request, "leads/lead_create.html", {"form": form}, partial="leads/_create_form.html")
 
 
@@ -188,7 +161,7 @@ def lead_edit(request, pk):
             services.lead_update(actor=user, lead=lead, fields=form.lead_fields(),
                                  expected_version=form.cleaned_data["version"])
         except DomainError as err:
-            _refused(form, err)
+            refuse_on_form(form, err)
         else:
             return _done(request, _("Lead saved."), _detail_url(lead))
     return render_form(request, "leads/lead_edit.html", {"form": form, "lead": lead}, partial="leads/_edit_form.html")
@@ -207,34 +180,20 @@ def _detail_context(request, lead: Lead, **bound) -> dict:
     """Everything the lead page shows; `bound` replaces an action's empty form by the one that was refused."""
     user = request.user
     now = clock.now()
-    is_open = lead.status == Status.OPEN
-    manages = can(user, Capability.ASSIGN_LEADS)
-    # A consultant works their own leads; a pool lead is claimed first. Managers work any lead of the store.
-    works = can(user, Capability.WORK_LEADS) and (lead.owner_id == user.pk or sees_whole_store(user))
-    timeline = selectors.lead_timeline(lead)
+    allowed = services.lead_allowed_actions(actor=user, lead=lead)
+    timeline = selectors.lead_timeline(lead, user)
     tasks = list(followups.tasks_for(user).filter(lead=lead, status=TaskStatus.OPEN).select_related("owner")
                  .order_by("due_at", "id"))
     for task in tasks:
-        task.is_overdue = task.due_at < now
+        task.is_overdue = task.overdue_at(now)
     pending = selectors.pending_loss_requests(user).filter(lead=lead).first() if lead.loss_pending else None
-    can_advance = works and lead.owner_id is not None and (
-        (is_open and lead.stage < Stage.DELIVERED) or (lead.status == Status.WON and lead.stage < Stage.FOLLOW_UP))
-    flags = {
-        "can_advance": can_advance,
-        "can_grade": works and is_open and lead.grade not in (Grade.O, Grade.D),
-        "can_claim": user.sells and can(user, Capability.CLAIM_LEADS) and lead.owner_id is None and is_open,
-        "can_assign": manages,
-        "can_request_loss": works and is_open and not lead.loss_pending and lead.stage < Stage.ORDER,
-        "can_decide_loss": pending is not None and can(user, Capability.APPROVE_LOSS),
-        "can_reactivate": can(user, Capability.REACTIVATE_LEADS) and lead.status in (Status.LOST, Status.DORMANT),
-        "can_edit": works,
-        "can_log_contact": works and lead.owner_id is not None and lead.status != Status.LOST,
-        "can_add_task": works and lead.status in (Status.OPEN, Status.WON),
-    }
+    flags = {f"can_{action}": may for action, may in allowed.items()}
+    flags["can_decide_loss"] = flags["can_decide_loss"] and pending is not None
     forms = {
-        "advance_form": AdvanceForm(lead=lead, initial={"version": lead.version}) if can_advance else None,
+        "advance_form": AdvanceForm(lead=lead, initial={"version": lead.version}) if allowed["advance"] else None,
         "grade_form": GradeForm(initial={"version": lead.version, "grade": lead.grade if lead.grade in MANUAL_GRADES else ""}),
-        "assign_form": AssignForm(consultants=store_consultants(user), initial={"version": lead.version}) if manages else None,
+        "assign_form": (AssignForm(consultants=store_consultants(user), initial={"version": lead.version})
+                        if allowed["assign"] else None),
         "loss_form": LossRequestForm(),
         "decision_form": _decision_form(pending) if pending else None,
         "reactivate_form": ReactivateForm(),
@@ -243,7 +202,7 @@ def _detail_context(request, lead: Lead, **bound) -> dict:
     }
     forms.update(bound)
     return {
-        "lead": lead, "customer": lead.customer, "now": now, "is_overdue": _is_overdue(lead, now),
+        "lead": lead, "customer": lead.customer, "now": now, "is_overdue": lead.overdue_at(now),
         "steps": _stage_steps(lead, timeline), "tasks": tasks, "pending_loss": pending,
         "script_groups": _script_groups(user, _default_scenario(lead, timeline)),
         "timeline": _timeline_entries(timeline), **flags, **forms,
@@ -464,13 +423,13 @@ def _act(request, lead: Lead, *, name: str, form, partial: str, run, extra: dict
             try:
                 message = run(form.cleaned_data)
             except DomainError as err:
-                _refused(form, err)
+                refuse_on_form(form, err)
             else:
-                return _done(request, message, _next_url(request, _detail_url(lead)))
+                return _done(request, message, next_url(request, _detail_url(lead)))
     elif not request.htmx:
         return redirect(_detail_url(lead))
     if request.htmx:
-        context = {"lead": lead, name: form, "form": form, "next": _next_url(request, ""), **(extra or {})}
+        context = {"lead": lead, name: form, "form": form, "next": next_url(request, ""), **(extra or {})}
         return render_form(request, partial, context)
     context = _detail_context(request, lead, **{name: form}) | {"form": form}
     return render_form(request, "leads/lead_detail.html", context)
@@ -518,7 +477,7 @@ def lead_claim(request, pk):
         raise
     except DomainError as err:
         messages.error(request, str(err.message))
-        target = _next_url(request, _detail_url(lead))
+        target = next_url(request, _detail_url(lead))
         return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
     return _done(request, _("The lead is yours now."), _detail_url(lead))
 

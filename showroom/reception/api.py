@@ -11,10 +11,8 @@ from showroom.accounts.capabilities import Capability, require
 from showroom.accounts.models import User
 from showroom.core import clock
 from showroom.core.api import Body, Day, Id, Input, Pagination, When, fields_renamed
-from showroom.core.errors import DomainError
-from showroom.core.scoping import get_visible
+from showroom.core.errors import DomainError, NotFound
 from showroom.customers.identity import normalise_mobile
-from showroom.customers.selectors import customer_match_for_reception
 from showroom.leads.api import CustomerRef, UserRef
 
 from . import selectors, services
@@ -26,6 +24,9 @@ _AS_CONSULTANT_ID = {"consultant": "consultant_id"}
 
 
 class VisitOut(Schema):
+    """A batch in the showroom log. The customer's name is masked, and the lead left out, where the customer is not
+    the caller's (reception; a consultant standing in for a colleague)."""
+
     id: int
     batch_no: str
     arrived_at: dt.datetime
@@ -43,12 +44,23 @@ class VisitOut(Schema):
     notes: str
     created_at: dt.datetime
 
+    @staticmethod
+    def resolve_customer(obj):
+        if obj.customer_id is None:
+            return None
+        return {"id": obj.customer_id, "name": selectors.customer_label(obj), "masked_mobile": obj.customer.masked_mobile}
+
+    @staticmethod
+    def resolve_lead_id(obj):
+        return obj.lead_id if obj.lead_visible else None
+
 
 class MatchedCustomerOut(Schema):
     id: int
-    name: str
+    name: str = Field(..., description="Masked (张**): reception sees who it is, not the customer file.")
     mobile_masked: str = Field(..., alias="masked_mobile")
     owner: UserRef | None
+    repeat: bool = Field(..., description="The customer came to the showroom before (a repeat visit).")
 
 
 class MatchOut(Schema):
@@ -83,7 +95,11 @@ class CaptureIn(Body):
 
 
 def _visit(request, visit_id: int) -> Visit:
-    return get_visible(Visit, request.auth, visit_id, select_related=("customer", "consultant"))
+    """The visit if the caller may see it (a 404 otherwise), marked with what of its customer and lead they see."""
+    visit = selectors.visits_shown_to(request.auth).filter(pk=visit_id).first()
+    if visit is None:
+        raise NotFound()
+    return visit
 
 
 def _consultant(actor, user_id: int | None) -> User | None:
@@ -101,8 +117,8 @@ def list_visits(request, filters: VisitDayIn = Query(...)):  # noqa: B008
     """The showroom log of one day (today by default), latest arrival first."""
     start, end = clock.day_range(filters.date)
     return (
-        selectors.visits_for(request.auth).filter(arrived_at__gte=start, arrived_at__lt=end)
-        .select_related("customer", "consultant").order_by("-arrived_at", "-id")
+        selectors.visits_shown_to(request.auth).filter(arrived_at__gte=start, arrived_at__lt=end)
+        .order_by("-arrived_at", "-id")
     )
 
 
@@ -110,7 +126,7 @@ def list_visits(request, filters: VisitDayIn = Query(...)):  # noqa: B008
 def match(request, mobile: str = Query(..., max_length=30)):  # noqa: B008
     """Reception's narrow match by full mobile: the customer's name, masked mobile and consultant, nothing more."""
     require(request.auth, Capability.REGISTER_VISITS)
-    customer = customer_match_for_reception(request.auth, normalise_mobile(mobile))
+    customer = selectors.reception_match(request.auth, normalise_mobile(mobile))
     return {"matched": customer is not None, "customer": customer}
 
 

@@ -6,24 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from showroom.core.choices import Source
-from showroom.core.forms import DateTimeLocalInput, StyledForm
+from showroom.core.forms import DateTimeField, StyledForm
 
 from .models import VisitPurpose
 
 FIRST_VISIT_CHOICES = [("auto", _("Work it out")), ("first", _("First visit")), ("repeat", _("Repeat visit"))]
 MAX_SHEET_BYTES = 40 * 1024 * 1024  # a 100,000-row sheet is about 10 MB as CSV, less as XLSX
-
-
-def store_consultants(actor) -> list:
-    """The store's active consultants and key-account managers: whom reception can hand a batch to."""
-    from showroom.accounts.models import Role, User
-
-    if actor.store_id is None:
-        return []
-    return list(
-        User.objects.filter(store_id=actor.store_id, is_active=True, role__in=(Role.CONSULTANT, Role.KEY_ACCOUNT))
-        .order_by("full_name", "username")
-    )
 
 
 class VisitRegisterForm(StyledForm):
@@ -66,7 +54,7 @@ class VisitRegisterForm(StyledForm):
 
 
 class DepartureForm(StyledForm):
-    left_at = forms.DateTimeField(label=_("Left at"), required=False, widget=DateTimeLocalInput(),
+    left_at = DateTimeField(label=_("Left at"), required=False,
                                   help_text=_("Empty: now."))
 
 

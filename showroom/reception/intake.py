@@ -29,13 +29,13 @@ from types import SimpleNamespace
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models, transaction
-from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from showroom.accounts.capabilities import Capability, require
-from showroom.accounts.models import LeadAssignment, Role, Store, User
+from showroom.accounts.models import LeadAssignment, Store, User
+from showroom.accounts.selectors import consultants_on_duty
 from showroom.audit import services as audit
 from showroom.audit.models import AuditEntry
 from showroom.core import clock
@@ -181,7 +181,7 @@ def _vocabulary(language: str) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def _text(value) -> str:
-    """A cell as text: numbers from Excel without ".0", Excel's ="0123" protection removed."""
+    """A cell as text: numbers from Excel without ".0", Excel's ="0123" protection and invisible characters removed."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -190,7 +190,8 @@ def _text(value) -> str:
         return str(int(value)) if value.is_integer() else str(value)
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
-    text = str(value).replace("\ufeff", "").replace("\u200b", "").strip()
+    # NUL too: some exports leave it in cells, and PostgreSQL cannot store it in text.
+    text = str(value).replace("\ufeff", "").replace("\u200b", "").replace("\x00", "").strip()
     if text.startswith('="') and text.endswith('"'):
         text = text[2:-1].strip()
     return text
@@ -356,7 +357,7 @@ class _Checker:
 
         name = get("name", "")
         try:
-            customer_rules._clean_fields({"name": name})
+            customer_rules.customer_clean_fields({"name": name})
         except DomainError as err:
             self._fail(number, "name", err.message)
         if len(name) > 100:
@@ -426,7 +427,7 @@ class _Checker:
         clean = self._lead_clean.get(key)
         if clean is None:
             try:
-                clean = lead_rules._clean({"channel": channel, "source": source, "budget_min": budget_min,
+                clean = lead_rules.lead_clean_fields({"channel": channel, "source": source, "budget_min": budget_min,
                                            "budget_max": budget_max, "expected_purchase_date": expected})
             except DomainError as err:
                 clean = err
@@ -439,7 +440,7 @@ class _Checker:
         if name in ("channel", "source"):
             # Check the budget and the date too, so that the report names every problem of the row.
             try:
-                lead_rules._clean({"channel": Channel.ONLINE, "source": Source.OTHER, "budget_min": budget_min,
+                lead_rules.lead_clean_fields({"channel": Channel.ONLINE, "source": Source.OTHER, "budget_min": budget_min,
                                    "budget_max": budget_max, "expected_purchase_date": expected})
             except DomainError as err:
                 if self._column_of(err) not in reported:
@@ -489,8 +490,7 @@ class _Rotation:
         self.actor_id = actor.pk if actor.sells else None
         self.users: dict[int, User] = {actor.pk: actor} if actor.sells else {}
         if store.lead_assignment == LeadAssignment.ROUND_ROBIN and self.actor_id is None:
-            self.users = {u.pk: u for u in User.objects.filter(store=store, role=Role.CONSULTANT, is_active=True, on_duty=True)
-                          .order_by(F("last_lead_assigned_at").asc(nulls_first=True), "id")}
+            self.users = {u.pk: u for u in consultants_on_duty(store)}
             self.queue = deque(self.users)
         else:
             self.queue = deque()
@@ -771,12 +771,12 @@ class _Writer:
         entry = {"store_id": self.store.pk, "actor_id": self.actor_id}
         rows = [
             {**entry, "action": "customers.created", "target_type_id": self.customer_type, "target_id": c["id"],
-             "data": _json_ready(customer_rules._snapshot(self.customers.record(c, customer_rules.AUDITED_FIELDS)))}
+             "data": _json_ready(customer_rules.customer_audit_snapshot(self.customers.record(c, customer_rules.AUDITED_FIELDS)))}
             for c in customers
         ]
         rows += [
             {**entry, "action": "leads.created", "target_type_id": self.lead_type, "target_id": lead["id"],
-             "data": _json_ready(lead_rules._snapshot(self.leads.record(lead, lead_rules.AUDITED_FIELDS)))}
+             "data": _json_ready(lead_rules.lead_audit_snapshot(self.leads.record(lead, lead_rules.AUDITED_FIELDS)))}
             for lead in leads
         ]
         rows += [

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from showroom.core import clock
+from showroom.customers.identity import mask_name
 
 from .models import Visit, VisitPurpose
 
@@ -14,12 +15,30 @@ def visits_for(actor) -> QuerySet[Visit]:
     return Visit.objects.visible_to(actor)
 
 
+def visits_shown_to(actor) -> QuerySet[Visit]:
+    """The visits the actor may see, each marked with whether its customer and its lead are the actor's to see
+    (`customer_visible`, `lead_visible`): reception, and a consultant standing in for a colleague, see the batch
+    they serve, not the colleague's customer file or lead. Show the customer with `customer_label`."""
+    from showroom.customers.models import Customer
+    from showroom.leads.models import Lead
+
+    return visits_for(actor).select_related("customer", "consultant").annotate(
+        customer_visible=Exists(Customer.objects.visible_to(actor).filter(pk=OuterRef("customer_id"))),
+        lead_visible=Exists(Lead.objects.visible_to(actor).filter(pk=OuterRef("lead_id"))),
+    )
+
+
+def customer_label(visit: Visit) -> str:
+    """The visit's customer as the viewer may see them (a visit from `visits_shown_to`): the name of a customer of
+    theirs, or masked (张**) for someone else's; empty for a batch without a customer."""
+    if visit.customer_id is None:
+        return ""
+    return visit.customer.name if getattr(visit, "customer_visible", False) else mask_name(visit.customer.name)
+
+
 def visits_today(actor) -> QuerySet[Visit]:
     start, end = clock.day_range()
-    return (
-        visits_for(actor).filter(arrived_at__gte=start, arrived_at__lt=end)
-        .select_related("customer", "consultant", "lead").order_by("-arrived_at", "-id")
-    )
+    return visits_shown_to(actor).filter(arrived_at__gte=start, arrived_at__lt=end).order_by("-arrived_at", "-id")
 
 
 def in_showroom_now(actor) -> QuerySet[Visit]:
@@ -48,3 +67,18 @@ def traffic_today(actor) -> dict:
     figures["people"] = figures["people"] or 0
     figures["capture_rate"] = round(100 * figures["captured_first"] / figures["first"]) if figures["first"] else None
     return figures
+
+
+def reception_match(actor, mobile: str) -> dict | None:
+    """Reception's match by full mobile: who it is (the name masked), the masked mobile, their consultant, and
+    whether they came to the showroom before; nothing more of the customer file. None when nobody matches."""
+    from showroom.customers.selectors import customer_match_for_reception
+
+    customer = customer_match_for_reception(actor, mobile)
+    if customer is None:
+        return None
+    return {
+        "id": customer.pk, "name": mask_name(customer.name), "masked_mobile": customer.masked_mobile,
+        "owner": customer.owner,
+        "repeat": visits_for(actor).filter(customer_id=customer.pk, purpose=VisitPurpose.SALES).exists(),
+    }

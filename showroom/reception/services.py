@@ -9,19 +9,21 @@ from django.db.models import F, Max, Q
 from django.utils.translation import gettext as _
 
 from showroom.accounts.capabilities import Capability, can, require
-from showroom.accounts.models import Role, Store, User
+from showroom.accounts.models import Store, User
+from showroom.accounts.selectors import consultants_on_duty
 from showroom.audit import services as audit
 from showroom.core import clock
-from showroom.core.choices import Channel, Source
+from showroom.core.choices import Source
 from showroom.core.errors import DomainError
 from showroom.core.scoping import get_visible
 from showroom.customers.identity import normalise_mobile
 from showroom.customers.models import Customer
-from showroom.customers.services import customer_find_or_create, customer_follow_lead_owner
+from showroom.customers.services import customer_find_or_create
 from showroom.followups import cadence
 from showroom.followups.models import TaskKind
 from showroom.leads import services as leads
 from showroom.leads.models import Lead, Status
+from showroom.leads.selectors import lead_to_serve
 
 from .models import Visit, VisitPurpose
 
@@ -31,7 +33,7 @@ def next_consultant(store: Store, *, at: dt.datetime | None = None) -> User | No
     start, end = clock.day_range((at or clock.now()).astimezone(clock.local_now().tzinfo).date())
     busy = Visit.objects.filter(store=store, left_at__isnull=True, arrived_at__gte=start, consultant__isnull=False)
     return (
-        User.objects.filter(store=store, role=Role.CONSULTANT, is_active=True, on_duty=True)
+        consultants_on_duty(store)
         .exclude(pk__in=busy.values("consultant_id"))
         .annotate(last_walk_in=Max("visits__arrived_at", filter=Q(visits__arrived_at__gte=start, visits__arrived_at__lt=end)))
         .order_by(F("last_walk_in").asc(nulls_first=True), "id")
@@ -76,7 +78,7 @@ def visit_register(*, actor, party_size: int = 1, purpose: str = VisitPurpose.SA
     with transaction.atomic():
         store = Store.objects.select_for_update().get(pk=store.pk)  # serialises batch numbers and the rotation
         customer = Customer.objects.matched_by_mobile(actor, mobile).select_related("owner").first() if mobile else None
-        lead = Lead.objects.filter(customer=customer, status__in=(Status.OPEN, Status.DORMANT)).order_by("-created_at").first() if customer else None
+        lead = lead_to_serve(customer)
         if is_first_visit is None:
             is_first_visit = customer is None or not Visit.objects.filter(customer=customer, purpose=VisitPurpose.SALES).exists()
         if consultant is None:
@@ -95,8 +97,8 @@ def visit_register(*, actor, party_size: int = 1, purpose: str = VisitPurpose.SA
                     owner=consultant,
                 )
             if lead is None:
-                lead = _open_showroom_lead(actor=actor, store=store, customer=customer, consultant=consultant, invited=invited,
-                                           models_of_interest=models_of_interest, arrived_at=arrived_at)
+                lead = leads.lead_open_for_visit(actor=actor, store=store, customer=customer, owner=consultant,
+                                                 invited=invited, models_of_interest=models_of_interest, arrived_at=arrived_at)
             else:
                 lead = _serve_pooled_lead(actor=actor, lead=lead, consultant=consultant)
         visit = Visit.objects.create(
@@ -114,28 +116,11 @@ def visit_register(*, actor, party_size: int = 1, purpose: str = VisitPurpose.SA
     return visit
 
 
-def _open_showroom_lead(*, actor, store, customer, consultant, invited, models_of_interest, arrived_at) -> Lead:
-    lead = Lead.objects.create(
-        store=store, customer=customer, owner=consultant, channel=Channel.SHOWROOM,
-        source=Source.INVITED_VISIT if invited else Source.WALK_IN, models_of_interest=models_of_interest.strip()[:200],
-        first_contacted_at=arrived_at, last_contacted_at=arrived_at, created_by=actor, updated_by=actor,
-    )
-    if consultant is not None:
-        customer_follow_lead_owner(actor=actor, customer=customer, owner=consultant)
-    audit.record(actor=actor, action="leads.created", target=lead, data={
-        "channel": lead.channel, "source": lead.source, "owner_id": getattr(consultant, "pk", None),
-    })
-    return lead
-
-
 def _serve_pooled_lead(*, actor, lead: Lead, consultant: User | None) -> Lead:
     """A lead waiting in the pool walks in: the consultant who serves the batch takes it (recorded)."""
     if lead.owner_id is not None or consultant is None:
         return lead
-    lead = Lead.objects.select_for_update().get(pk=lead.pk)
-    leads._set_owner(actor=actor, lead=lead, owner=consultant, action="leads.reassigned",
-                     reason=_("Served in the showroom"))
-    return lead
+    return leads.lead_hand_over(actor=actor, lead=lead, owner=consultant, reason=_("Served in the showroom"))
 
 
 def _after_sales_visit(*, actor, visit: Visit, lead: Lead) -> None:
@@ -168,10 +153,11 @@ def visit_capture(*, actor, visit: Visit, mobile: str, name: str = "") -> Visit:
                 fields={"name": name.strip() or _("Walk-in %(mobile)s") % {"mobile": mobile[-4:]}, "mobile": mobile,
                         "source": Source.INVITED_VISIT if visit.invited else Source.WALK_IN},
             )
-        lead = Lead.objects.filter(customer=customer, status__in=(Status.OPEN, Status.DORMANT)).order_by("-created_at").first()
+        lead = lead_to_serve(customer)
         if lead is None:
-            lead = _open_showroom_lead(actor=actor, store=store, customer=customer, consultant=visit.consultant,
-                                       invited=visit.invited, models_of_interest=visit.models_of_interest, arrived_at=visit.arrived_at)
+            lead = leads.lead_open_for_visit(actor=actor, store=store, customer=customer, owner=visit.consultant,
+                                             invited=visit.invited, models_of_interest=visit.models_of_interest,
+                                             arrived_at=visit.arrived_at)
         else:
             lead = _serve_pooled_lead(actor=actor, lead=lead, consultant=visit.consultant)
         visit.customer, visit.lead, visit.captured = customer, lead, True
@@ -218,6 +204,6 @@ def visit_reassign(*, actor, visit: Visit, consultant: User) -> Visit:
             # consultant while a colleague stands in.
             opened_here = lead.created_at >= visit.created_at - dt.timedelta(minutes=1)
             if lead.status == Status.OPEN and (lead.owner_id is None or (opened_here and lead.owner_id == getattr(previous, "pk", None))):
-                leads._set_owner(actor=actor, lead=lead, owner=consultant, action="leads.reassigned",
-                                 reason=_("Walk-in handed to another consultant"))
+                leads.lead_hand_over(actor=actor, lead=lead, owner=consultant,
+                                     reason=_("Walk-in handed to another consultant"))
     return visit

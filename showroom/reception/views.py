@@ -8,18 +8,17 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from showroom.accounts.capabilities import Capability, can, require
+from showroom.accounts.selectors import store_consultants
 from showroom.core import clock
 from showroom.core.errors import DomainError
 from showroom.core.scoping import get_visible
-from showroom.core.web import form_error, render_form
+from showroom.core.web import form_error, next_url, render_form
 from showroom.customers.identity import looks_like_mobile, normalise_mobile
-from showroom.customers.selectors import customer_match_for_reception
 
 from . import intake, selectors, services
 from .forms import (
@@ -28,7 +27,6 @@ from .forms import (
     LeadImportForm,
     ReassignForm,
     VisitRegisterForm,
-    store_consultants,
 )
 from .models import Visit, VisitPurpose
 
@@ -36,22 +34,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REPORT_ERROR_ROWS = 500  # refused rows listed on the page; the count says how many more
 
 
-def _next_url(request, default: str) -> str:
-    """Where to go after the action: the page the user came from (if it is ours), or `default`."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return default
-
-
 def _visit(request, pk) -> Visit:
     return get_visible(Visit, request.user, pk, select_related=("consultant",))
-
-
-def mask_name(name: str) -> str:
-    """张** — reception sees who it is, not the name."""
-    name = (name or "").strip()
-    return f"{name[0]}{'*' * max(1, min(len(name) - 1, 3))}" if name else ""
 
 
 # --- The board ----------------------------------------------------------------------------------------
@@ -148,15 +132,8 @@ def match(request):
     raw = request.GET.get("mobile", "")
     context = {"complete": False, "customer": None}
     if looks_like_mobile(raw):
-        customer = customer_match_for_reception(user, normalise_mobile(raw))
         context["complete"] = True
-        if customer is not None:
-            context["customer"] = {
-                "name": mask_name(customer.name),
-                "mobile": customer.masked_mobile,
-                "consultant": customer.owner.display_name if customer.owner_id else "",
-                "repeat": selectors.visits_for(user).filter(customer_id=customer.pk, purpose=VisitPurpose.SALES).exists(),
-            }
+        context["customer"] = selectors.reception_match(user, normalise_mobile(raw))
     return render(request, "reception/_match.html", context)
 
 
@@ -171,7 +148,7 @@ def _after_board_action(request, *, done: str | None = None, error: DomainError 
     elif done:
         messages.success(request, done)
     default = reverse("reception:board") if can(user, Capability.REGISTER_VISITS) else reverse("home")
-    target = _next_url(request, default)
+    target = next_url(request, default)
     return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
 
 
@@ -229,7 +206,7 @@ def capture(request, pk):
             return _after_board_action(request, done=done)
     default = reverse("reception:board") if can(user, Capability.REGISTER_VISITS) else reverse("home")
     return render_form(request, "reception/visit_capture.html", {
-        "form": form, "visit": visit, "next": _next_url(request, default),
+        "form": form, "visit": visit, "next": next_url(request, default),
         "can_capture": not visit.captured and visit.purpose == VisitPurpose.SALES,
     }, partial="reception/_capture_form.html")
 

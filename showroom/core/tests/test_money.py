@@ -38,6 +38,18 @@ def test_something_that_is_not_a_finite_amount_is_refused_as_not_money(value):
         to_fen(value)
 
 
+@pytest.mark.parametrize("value", ["1e30", Decimal("1E+26"), "-1e40"])
+def test_an_amount_with_more_digits_than_can_be_rounded_is_refused_as_not_money(value):
+    with pytest.raises(ValueError):
+        to_fen(value)
+
+
+@pytest.mark.parametrize("typed", ["1e30", "1e26万"])
+def test_a_typed_amount_too_large_to_be_money_is_refused_as_not_money(typed):
+    with pytest.raises(ValueError):
+        parse_money(typed)
+
+
 @pytest.mark.parametrize(
     ("typed", "amount"),
     [

@@ -107,3 +107,13 @@ def test_someone_elses_lead_answers_404_for_its_activities(client, request, lead
     assert client.get(API + f"/leads/{lead.pk}/activities").status_code == 404
     assert post(client, f"/leads/{lead.pk}/activities", call()).status_code == 404
     assert not Activity.objects.exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_contact_time_with_any_iso_offset_is_stored_as_that_moment(client, consultant, lead):
+    client.force_login(consultant)
+
+    response = post(client, f"/leads/{lead.pk}/activities", call(occurred_at="2026-03-01T02:00:00-23:59"))
+
+    assert response.status_code == 201
+    assert Activity.objects.get().occurred_at == dt.datetime(2026, 3, 2, 1, 59, tzinfo=dt.UTC)

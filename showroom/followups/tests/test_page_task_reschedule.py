@@ -98,3 +98,14 @@ def test_a_colleague_and_another_stores_consultant_get_404_on_someone_elses_task
     assert response.status_code == 404
     task.refresh_from_db()
     assert task.status == TaskStatus.OPEN and task.title == "回访：确认配置"
+
+
+def test_a_due_time_in_a_year_out_of_range_is_refused_on_the_field_and_the_task_keeps_its_time(client, consultant, task):
+    client.force_login(consultant)
+
+    response = client.post(reverse("followups:task_reschedule", args=[task.pk]),
+                           {"due_at": "0001-01-01T00:00", "title": "回访"}, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 422 and 'data-field-error="due_at"' in response.content.decode()
+    task.refresh_from_db()
+    assert task.due_at == MORNING - dt.timedelta(hours=1)

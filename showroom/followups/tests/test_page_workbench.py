@@ -86,6 +86,23 @@ def test_the_workbench_shows_my_appointments_and_walk_ins_today_but_not_a_collea
     assert reverse("reception:depart", args=[gone.pk]) not in page
 
 
+def test_standing_in_for_a_colleague_shows_the_batch_but_neither_the_colleagues_customer_nor_a_link_to_their_lead(
+    client, consultant, colleague, receptionist
+):
+    visit_register(actor=receptionist, mobile="13900001111", name="刘先生", consultant=colleague,
+                   arrived_at=MORNING - dt.timedelta(days=1))
+    stand_in = visit_register(actor=receptionist, mobile="13900001111", consultant=consultant,
+                              arrived_at=MORNING - dt.timedelta(minutes=30))
+    assert stand_in.lead.owner == colleague
+
+    page = _open(client, consultant)
+
+    walk_ins = page[page.index('id="walk-ins"'):]
+    assert f'data-visit="{stand_in.pk}"' in walk_ins and "刘**" in walk_ins
+    assert "刘先生" not in page
+    assert reverse("leads:detail", args=[stand_in.lead_id]) not in page
+
+
 def test_my_pipeline_counts_open_leads_per_stage_and_grade_and_links_to_the_filtered_lead_list(client, consultant, colleague):
     LeadFactory.create_batch(2, owner=consultant, grade="A")
     LeadFactory(owner=consultant, grade="B", status="lost")

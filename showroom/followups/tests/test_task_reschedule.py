@@ -11,7 +11,7 @@ from showroom.core.choices import Channel, Source
 from showroom.core.errors import DomainError, NotFound, PermissionDenied
 from showroom.followups.models import Task, TaskKind, TaskStatus
 from showroom.followups.services import task_cancel, task_reschedule, tasks_mark_overdue
-from showroom.leads.services import lead_create
+from showroom.leads.services import lead_assign, lead_create
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2026, 3, 10, 10, 0, tzinfo=SHANGHAI)
@@ -90,3 +90,20 @@ def test_a_colleague_gets_not_found_and_a_receptionist_is_refused(colleague, out
         task_cancel(actor=receptionist, task=task)
     task.refresh_from_db()
     assert task.status == TaskStatus.OPEN and task.due_at == NOW + dt.timedelta(days=1)
+
+
+def test_a_consultant_may_neither_move_nor_drop_the_follow_up_of_a_lead_still_in_the_pool(
+        store, consultant, colleague, manager, lead, task):
+    lead_assign(actor=manager, lead=lead, owner=None, reason="休假")
+    task.refresh_from_db()
+    assert task.owner is None  # the lead and its follow-ups wait in the pool, seen by every consultant to claim
+
+    for action in (lambda: task_reschedule(actor=colleague, task=task, due_at=NOW + dt.timedelta(days=9)),
+                   lambda: task_cancel(actor=colleague, task=task, reason="不需要")):
+        with pytest.raises(DomainError) as refused:
+            action()
+        assert refused.value.code == "lead_unassigned"
+
+    task.refresh_from_db()
+    assert task.status == TaskStatus.OPEN and task.due_at == NOW + dt.timedelta(days=1)
+    assert task_reschedule(actor=manager, task=task, due_at=NOW + dt.timedelta(days=2)).due_at == NOW + dt.timedelta(days=2)

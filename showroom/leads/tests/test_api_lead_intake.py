@@ -110,3 +110,15 @@ def test_the_platform_account_sees_only_the_leads_it_posted(client, platform, co
     assert client.get(API + f"/leads/{lead.pk}", **headers).status_code == 404
     assert client.post(API + f"/leads/{posted}/advance", data=json.dumps({"to": 20}), content_type="application/json",
                        **headers).status_code == 403
+
+
+def test_a_consultant_posting_a_colleagues_platform_reference_is_told_whose_it_is_and_given_nothing(
+        client, platform, consultant, colleague):
+    theirs = intake(client, bearer(client, platform)).json()
+    assert theirs["owner"]["id"] == consultant.pk
+
+    response = intake(client, bearer(client, colleague), mobile="13700002222")
+
+    assert response.status_code == 400 and response.json()["code"] == "lead_exists"
+    assert str(theirs["lead_id"]) not in response.content.decode()
+    assert Lead.objects.count() == 1

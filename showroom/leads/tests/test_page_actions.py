@@ -61,6 +61,15 @@ def test_the_owner_moves_the_lead_to_the_next_step_and_lands_back_on_the_lead(cl
     assert "Moved to “Needs analysis”." in page
 
 
+@pytest.mark.parametrize("next_page", ["abc", "https://evil.example/leads/"])
+def test_an_action_with_a_next_page_that_is_not_ours_lands_back_on_the_lead(client, consultant, lead, next_page):
+    response = _post(client, consultant, _url("advance", lead),
+                     {"to": Stage.NEEDS_ANALYSIS, "version": lead.version, "next": next_page})
+
+    assert response.status_code == 302 and response["Location"] == _url("detail", lead)
+    assert _fresh(lead).stage == Stage.NEEDS_ANALYSIS
+
+
 def test_through_htmx_a_successful_action_reloads_the_lead_page(client, consultant, lead):
     response = _post(client, consultant, _url("advance", lead), {"to": Stage.NEEDS_ANALYSIS}, **HTMX)
 
@@ -312,6 +321,24 @@ def test_a_follow_up_without_a_due_date_is_refused_on_the_field(client, consulta
     assert response.status_code == 422 and 'data-field-error="due_at"' in response.content.decode()
 
 
+@pytest.mark.parametrize("due_at", ["0001-01-01T07:59", "9999-12-31T23:59"])
+def test_a_follow_up_due_in_a_year_no_one_sells_cars_in_is_refused_on_the_field_not_with_an_error_page(
+        client, consultant, lead, due_at):
+    response = _post(client, consultant, _url("add_task", lead), {"title": "发送金融方案", "due_at": due_at}, **HTMX)
+
+    assert response.status_code == 422 and 'data-field-error="due_at"' in response.content.decode()
+    assert not Task.objects.filter(lead=lead, title="发送金融方案").exists()
+
+
+def test_a_next_step_in_a_year_out_of_range_is_refused_on_the_date_field(client, consultant, lead):
+    response = _post(client, consultant, _url("log_contact", lead), {
+        "channel": "phone", "direction": "outbound", "outcome": "reached", "summary": "聊了配置",
+        "next_step": "到店", "next_step_at": "0001-01-01T00:00"}, **HTMX)
+
+    assert response.status_code == 422 and 'data-field-error="next_step_at"' in response.content.decode()
+    assert not Activity.objects.filter(lead=lead).exists()
+
+
 # --- Editing ---------------------------------------------------------------------------------------
 
 def test_the_owner_edits_the_budget_typed_the_chinese_way(client, consultant, lead):
@@ -339,6 +366,31 @@ def test_a_save_over_someone_elses_newer_change_shows_who_changed_it_and_changes
     page = response.content.decode()
     assert "This record was changed by 赵经理 at" in page and "Reload the page" in page
     assert _fresh(lead).models_of_interest == "Q5L"
+
+
+@pytest.mark.parametrize("budget", ["1e30", "1e26万"])
+def test_a_budget_too_large_to_be_money_is_refused_on_the_field_not_with_an_error_page(client, consultant, lead, budget):
+    response = _post(client, consultant, _url("edit", lead), {**WALK_IN, "budget_max": budget, "version": lead.version},
+                     **HTMX)
+
+    assert response.status_code == 422 and 'data-field-error="budget_max"' in response.content.decode()
+    assert _fresh(lead).budget_max == Decimal("400000")
+
+
+def test_an_expected_purchase_date_out_of_range_is_refused_on_the_field(client, consultant, lead):
+    response = _post(client, consultant, _url("edit", lead),
+                     {**WALK_IN, "expected_purchase_date": "0001-01-01", "version": lead.version}, **HTMX)
+
+    assert response.status_code == 422 and 'data-field-error="expected_purchase_date"' in response.content.decode()
+    assert _fresh(lead).expected_purchase_date is None
+
+
+def test_a_competitor_price_too_large_to_be_money_is_refused_on_the_field(client, consultant, lead):
+    response = _post(client, consultant, _url("request_loss", lead), {
+        "reason": "competitor", "competitor_brand": "宝马", "competitor_model": "X3", "competitor_price": "1e30"}, **HTMX)
+
+    assert response.status_code == 422 and 'data-field-error="competitor_price"' in response.content.decode()
+    assert not LossRequest.objects.filter(lead=lead).exists()
 
 
 def test_a_source_that_does_not_belong_to_the_channel_is_refused_on_the_source_field(client, consultant, lead):

@@ -8,12 +8,20 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from showroom.accounts.models import Role
+from showroom.accounts.tests.factories import UserFactory
 from showroom.core.choices import Channel, Source
 from showroom.followups.models import Outcome
 from showroom.followups.services import activity_log
 from showroom.leads.models import Grade, LossReason, Stage
 from showroom.leads.selectors import lead_timeline, pipeline_by_consultant, pipeline_counts
-from showroom.leads.services import lead_advance_stage, lead_create, lead_decide_loss, lead_request_loss
+from showroom.leads.services import (
+    lead_advance_stage,
+    lead_assign,
+    lead_create,
+    lead_decide_loss,
+    lead_request_loss,
+)
 from showroom.reception.services import visit_register
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -77,6 +85,21 @@ def test_the_timeline_shows_contacts_stage_changes_visits_and_audit_newest_first
     assert {"activity", "transition", "visit", "audit"} <= set(kinds)
     assert [item["at"] for item in items] == sorted((item["at"] for item in items), reverse=True)
     assert items[0]["at"] == NOW + dt.timedelta(hours=3)
+
+
+def test_the_timeline_reads_each_kind_of_row_through_its_own_visibility_rule(store, receptionist, consultant):
+    advisor = UserFactory(store=store, role=Role.SERVICE_ADVISOR)
+    lead = _lead(advisor, 1, owner=None)
+    lead_assign(actor=UserFactory(store=store, role=Role.MANAGER), lead=lead, owner=consultant)
+    activity_log(actor=consultant, lead=lead, channel="phone", outcome=Outcome.APPOINTMENT, summary="约来店")
+    visit_register(actor=receptionist, mobile="13800000001")
+
+    seen_by_owner = {item["kind"] for item in lead_timeline(lead, consultant)}
+    seen_by_referrer = {item["kind"] for item in lead_timeline(lead, advisor)}
+
+    assert {"activity", "transition", "visit", "audit"} <= seen_by_owner
+    # The service advisor who referred the customer follows the lead, not reception's showroom log.
+    assert "activity" in seen_by_referrer and "visit" not in seen_by_referrer
 
 
 def test_the_timeline_runs_the_same_number_of_queries_however_long_the_history(consultant):

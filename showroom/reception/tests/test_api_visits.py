@@ -41,10 +41,11 @@ def test_the_receptionist_registers_a_walk_in_and_it_goes_to_the_consultant_whos
     body = response.json()
     assert body["consultant"] == {"id": consultant.pk, "name": consultant.display_name}
     assert body["captured"] is True and body["is_first_visit"] is True and body["in_showroom"] is True
-    assert body["customer"]["mobile_masked"] == "137****2222"
+    assert body["customer"] == {"id": Visit.objects.get().customer_id, "name": "陈**", "mobile_masked": "137****2222"}
     assert "13700002222" not in response.content.decode()
     assert body["batch_no"] == "20260302-001"
-    assert Lead.objects.get(pk=body["lead_id"]).owner == consultant
+    assert body["lead_id"] is None  # reception routes the batch; the lead is the consultant's
+    assert Visit.objects.get().lead.owner == consultant
 
 
 def test_the_day_log_lists_today_by_default_and_another_day_on_request(client, receptionist, visit):
@@ -108,12 +109,31 @@ def test_reception_matches_a_mobile_and_sees_only_the_masked_number_and_the_cons
     response = client.get(API + "/visits/match?mobile=138-0013-8000")
     assert response.status_code == 200
     assert response.json() == {"matched": True, "customer": {
-        "id": customer.pk, "name": customer.name, "mobile_masked": "138****8000",
-        "owner": {"id": consultant.pk, "name": consultant.display_name}}}
+        "id": customer.pk, "name": customer.name[0] + "*" * min(len(customer.name) - 1, 3), "mobile_masked": "138****8000",
+        "owner": {"id": consultant.pk, "name": consultant.display_name}, "repeat": False}}
+    assert customer.name not in response.content.decode()  # as on the board: who it is, not the name
     assert client.get(API + "/visits/match?mobile=13900000000").json() == {"matched": False, "customer": None}
     bad = client.get(API + "/visits/match?mobile=12345")
     assert bad.status_code == 400 and "mobile" in bad.json()["fields"]
     assert client.get(API + "/visits/match").status_code == 422
+
+
+def test_a_consultant_standing_in_for_a_colleague_sees_the_batch_but_not_the_colleagues_customer_or_lead(
+        client, receptionist, consultant, colleague):
+    walk_in = visit_register(actor=receptionist, mobile="13700002222", name="陈先生", consultant=consultant)
+    repeat = visit_register(actor=receptionist, mobile="13700002222", consultant=colleague)  # consultant is busy
+    assert repeat.lead == walk_in.lead and repeat.lead.owner == consultant
+
+    client.force_login(colleague)
+    body = client.get(API + f"/visits/{repeat.pk}").json()
+    listed = client.get(API + "/visits").json()["items"]
+
+    assert body["customer"]["name"] == "陈**" and body["lead_id"] is None
+    assert [(item["id"], item["customer"]["name"], item["lead_id"]) for item in listed] == [(repeat.pk, "陈**", None)]
+    assert "陈先生" not in json.dumps([body, listed], ensure_ascii=False)
+    client.force_login(consultant)
+    assert client.get(API + f"/visits/{walk_in.pk}").json()["customer"]["name"] == "陈先生"
+    assert client.get(API + f"/visits/{walk_in.pk}").json()["lead_id"] == walk_in.lead_id
 
 
 def test_a_consultant_may_not_use_receptions_match(client, consultant):

@@ -346,10 +346,20 @@ def test_budgets_are_read_as_chinese_staff_write_them(manager, consultant, writt
     assert (lead.budget_min, lead.budget_max) == (low and Decimal(low), high and Decimal(high))
 
 
-@pytest.mark.parametrize("written", ["30-40", "很多", "30万-abc", "1-2-3万"])
+@pytest.mark.parametrize("written", ["30-40", "很多", "30万-abc", "1-2-3万", "1e30", "1e26万"])
 def test_a_budget_without_its_unit_or_unreadable_is_refused(manager, consultant, written):
     sheet = [["姓名", "手机号", "来源", "预算"], ["张伟", "13800138000", "汽车之家", written]]
 
     report = leads_import_sheet(actor=manager, data=csv_bytes(sheet), filename="x.csv")
 
     assert [(e.row, e.column) for e in report.errors] == [(2, "预算")] and not Lead.objects.exists()
+
+
+def test_nul_characters_an_export_left_in_the_cells_are_dropped(manager, consultant):
+    sheet = [["姓名", "手机号", "来源", "备注"], ["张\x00伟", "13800138000", "汽车之家", "想看\x00Q5L"]]
+
+    report = leads_import_sheet(actor=manager, data=csv_bytes(sheet), filename="x.csv")
+
+    assert report.ok and report.imported == 1
+    lead = Lead.objects.select_related("customer").get()
+    assert (lead.customer.name, lead.notes) == ("张伟", "想看Q5L")

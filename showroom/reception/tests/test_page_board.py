@@ -264,6 +264,19 @@ def test_the_visits_consultant_records_the_departure_from_the_workbench_and_goes
     assert visit.left_at == NOW
 
 
+@pytest.mark.parametrize("next_page", ["abc", "home", "https://evil.example/", "//evil.example/x", "javascript:alert(1)"])
+def test_a_next_page_that_is_not_a_path_of_ours_goes_back_to_the_default_page_not_to_an_error(
+        client, receptionist, consultant, next_page):
+    visit = visit_register(actor=receptionist, mobile="13800138000")
+    client.force_login(consultant)
+
+    response = client.post(reverse("reception:depart", args=[visit.pk]), {"next": next_page})
+
+    assert response.status_code == 302 and response.url == reverse("home")
+    visit.refresh_from_db()
+    assert visit.left_at == NOW
+
+
 def test_a_colleague_and_an_outsider_get_404_on_the_departure_of_a_visit_that_is_not_theirs(
     client, receptionist, consultant, colleague, outsider
 ):

@@ -14,7 +14,7 @@ from showroom.core.errors import DomainError, PermissionDenied
 from showroom.customers.models import Customer
 from showroom.customers.services import customer_create
 from showroom.followups.models import Task, TaskKind, TaskStatus
-from showroom.leads.models import Lead, LossReason, Status
+from showroom.leads.models import Lead, LossReason, Stage, StageTransition, Status
 from showroom.leads.services import lead_create, lead_decide_loss, lead_request_loss, leads_mark_dormant
 from showroom.reception.models import Visit, VisitPurpose
 from showroom.reception.selectors import in_showroom_now, traffic_today
@@ -243,6 +243,18 @@ def test_the_visit_is_audited_and_shows_on_the_live_board(receptionist, consulta
     assert list(in_showroom_now(receptionist)) == [visit]
     assert AuditEntry.objects.filter(action="leads.created", target_id=visit.lead.pk).exists()
     assert AuditEntry.objects.filter(action="customers.created", target_id=visit.customer.pk).exists()
+
+
+def test_a_walk_ins_lead_opens_with_the_same_stage_history_and_audit_entry_as_any_lead(receptionist, consultant):
+    visit = visit_register(actor=receptionist, mobile="13800138000", models_of_interest="Q5L")
+
+    opened = StageTransition.objects.get(lead=visit.lead)
+    assert (opened.from_stage, opened.to_stage, opened.from_status, opened.to_status, opened.actor) == (
+        Stage.FIRST_CONTACT, Stage.FIRST_CONTACT, Status.OPEN, Status.OPEN, receptionist)
+    entry = AuditEntry.objects.get(action="leads.created", target_id=visit.lead.pk)
+    assert entry.data == {"models_of_interest": "Q5L", "budget_min": None, "budget_max": None,
+                          "expected_purchase_date": None, "notes": "", "channel": "showroom", "source": "walk_in",
+                          "owner_id": consultant.pk, "stage": Stage.FIRST_CONTACT, "status": "open", "grade": "N"}
 
 
 @pytest.mark.parametrize(

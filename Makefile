@@ -44,7 +44,7 @@ lint: install
 	$(PY) manage.py check_catalogs
 
 messages: install
-	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --no-location -i ".venv/*" -i "var/*" -i "static/vendor/*"
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --no-location -i ".venv/*" -i "var/*" -i "static/vendor/*" -i ".tools/*"
 	$(PY) manage.py compile_catalogs
 
 bench: install

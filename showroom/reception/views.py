@@ -228,7 +228,7 @@ def lead_import(request):
             form_error(form, err)
         else:
             if report.ok:
-                messages.success(request, _("%(n)d leads imported.") % {"n": report.imported})
+                messages.success(request, _("Leads imported: %(n)d.") % {"n": report.imported})
     context = {"form": form, "report": report}
     if report is not None and report.errors:
         context["errors_shown"] = report.errors[:REPORT_ERROR_ROWS]

@@ -54,7 +54,7 @@ def test_a_good_sheet_is_imported_and_the_report_counts_new_known_and_existing(o
     report = response.context["report"]
     assert report.ok and (report.imported, report.created, report.existing) == (1, 1, 1)
     html = response.content.decode()
-    assert 'data-testid="import-done"' in html and "1 leads imported." in html
+    assert 'data-testid="import-done"' in html and "Leads imported: 1." in html
     assert Lead.objects.get(customer__mobile="13800138000").owner == consultant
 
 

@@ -484,7 +484,8 @@ def prepare(size: int, *, reuse: bool, seed: int, progress=print) -> dict:
     ensure_database()
     meta = read_meta()
     if reuse and meta and meta.get("complete") and meta.get("size") == size:
-        progress(f"Reusing the data set of {size:,} in {connection.settings_dict['NAME']}.")
+        progress(f"Reusing the data set of {size:,} in {connection.settings_dict['NAME']} (applying new migrations).")
+        call_command("migrate", interactive=False, verbosity=0)
         return {"generated": False, **meta}
     wipe()
     started = time.monotonic()

@@ -116,6 +116,8 @@ class Task(models.Model):
             models.Index(fields=["owner", "status", "due_at"], name="task_owner_due"),
             models.Index(fields=["store", "status", "due_at"], name="task_store_due"),
             models.Index(fields=["lead", "status"], name="task_lead_status"),
+            # Today's appointments on the workbench (done ones included, so no status in the index).
+            models.Index(fields=["owner", "due_at"], name="task_appointments", condition=models.Q(is_appointment=True)),
         ]
 
     def __str__(self) -> str:

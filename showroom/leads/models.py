@@ -114,13 +114,18 @@ class Lead(VersionedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["owner", "stage", "created_at"], name="lead_owner_stage"),
-            models.Index(fields=["owner", "status", "grade"], name="lead_owner_status_grade"),
+            # A consultant's (or the pool's) leads by status and stage or grade: the lead list, the pipeline
+            # counts on the workbench. The owner leads, so both branches of "mine or the pool" use it; the
+            # store (which the visibility rule checks) is inside, so the counts never read the table.
+            models.Index(fields=["owner", "status", "stage", "store", "created_at"], name="lead_owner_status_stage"),
+            models.Index(fields=["owner", "status", "grade", "store"], name="lead_owner_grade_store"),
             models.Index(fields=["store", "status", "stage"], name="lead_store_status_stage"),
             models.Index(fields=["store", "created_at"], name="lead_store_created"),
-            models.Index(fields=["store", "owner", "status"], name="lead_store_owner_status"),
             models.Index(fields=["status", "last_contacted_at"], name="lead_status_contact"),
             models.Index(fields=["store", "first_response_due_at"], name="lead_first_response"),
+            # New leads nobody has answered yet (the workbench's and the manager's "first response overdue").
+            models.Index(fields=["owner", "first_response_due_at"], name="lead_awaiting_response",
+                         condition=models.Q(first_contacted_at__isnull=True, status="open")),
         ]
 
     def __str__(self) -> str:

@@ -38,10 +38,11 @@ from showroom.accounts.models import LeadAssignment, Store, User
 from showroom.accounts.selectors import consultants_on_duty
 from showroom.audit import services as audit
 from showroom.audit.models import AuditEntry
-from showroom.core import clock
+from showroom.core import clock, jobs
 from showroom.core.choices import SOURCES_BY_CHANNEL, Channel, Source
 from showroom.core.errors import Conflict, DomainError
 from showroom.core.money import parse_money
+from showroom.core.tasks import optimize_database
 from showroom.customers import services as customer_rules
 from showroom.customers.identity import normalise_mobile
 from showroom.customers.models import Customer, CustomerKind
@@ -124,6 +125,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 _HEADER_NOISE = re.compile(r"[\s_\-*:：()（）\[\]【】/\\.]|必填|选填|required|optional")
 _VALUE_NOISE = re.compile(r"[\s_\-/\\.·]")
 
+
+BIG_IMPORT_ROWS = 1000
 
 def _header_key(text: str) -> str:
     return _HEADER_NOISE.sub("", (text or "").lower())
@@ -888,6 +891,8 @@ def leads_import_sheet(*, actor, data: bytes, filename: str, default_source: str
                 "filename": filename, "rows": report.rows, "created": report.created, "attached": report.attached,
                 "existing": report.existing,
             })
+            if report.created >= BIG_IMPORT_ROWS:  # the data grew a lot: refresh the planner's statistics
+                transaction.on_commit(lambda: jobs.enqueue(optimize_database))
     except IntegrityError:
         # Someone filed one of these mobiles (or platform references) while the sheet was being written.
         raise Conflict(_("The customer file changed while the sheet was being imported. Import it again."),

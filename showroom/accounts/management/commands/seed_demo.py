@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from showroom.accounts import demo
+from showroom.core.maintenance import database_optimize
 
 
 class Command(BaseCommand):
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             raise CommandError(str(err)) from err
         except demo.DemoDataPresent as err:
             raise CommandError(f"These demo usernames are taken already: {err}") from err
+        database_optimize()  # what the nightly job does: fresh planner statistics for the new data
         for line in summary.lines():
             self.stdout.write(line)
         self.stdout.write(f"Sign in at {demo.URL}; `manage.py demo_logins` lists the users and the password.")

@@ -1,10 +1,8 @@
 """The seven steps: forward only, a skipped step needs a reason, order and delivery set grade and status."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from showroom.accounts.models import LeadAssignment, Role
 from showroom.accounts.tests.factories import UserFactory
@@ -21,21 +19,7 @@ from showroom.leads.services import (
     lead_request_loss,
     lead_set_grade,
 )
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-NOW = dt.datetime(2026, 3, 10, 10, 0, tzinfo=SHANGHAI)
-WALK_IN = {"channel": Channel.SHOWROOM, "source": Source.WALK_IN}
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def lead(consultant):
-    return lead_create(actor=consultant, customer_fields={"name": "张三", "mobile": "13800138000"}, lead_fields=WALK_IN)[0]
+from showroom.leads.tests.scenario import NOW, SHANGHAI, WALK_IN, frozen, lead  # noqa: F401 - shared fixtures
 
 
 def _walk(actor, lead, *stages):

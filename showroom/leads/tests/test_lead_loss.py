@@ -1,16 +1,12 @@
 """A lost sale (战败): the consultant applies with a reason, the manager approves or sends it back."""
 
-import datetime as dt
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from showroom.accounts.models import Role
 from showroom.accounts.tests.factories import UserFactory
 from showroom.audit.models import AuditEntry
-from showroom.core.choices import Channel, Source
 from showroom.core.errors import DomainError, NotFound, PermissionDenied
 from showroom.followups.models import Task, TaskKind, TaskStatus
 from showroom.leads.models import (
@@ -23,22 +19,8 @@ from showroom.leads.models import (
     Status,
 )
 from showroom.leads.selectors import pending_loss_requests
-from showroom.leads.services import lead_advance_stage, lead_create, lead_decide_loss, lead_request_loss
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-NOW = dt.datetime(2026, 3, 10, 10, 0, tzinfo=SHANGHAI)
-WALK_IN = {"channel": Channel.SHOWROOM, "source": Source.WALK_IN}
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def lead(consultant):
-    return lead_create(actor=consultant, customer_fields={"name": "张三", "mobile": "13800138000"}, lead_fields=WALK_IN)[0]
+from showroom.leads.services import lead_advance_stage, lead_decide_loss, lead_request_loss
+from showroom.leads.tests.scenario import NOW, SHANGHAI, WALK_IN, frozen, lead  # noqa: F401 - shared fixtures
 
 
 def test_a_consultant_applies_to_close_a_lead_as_lost_and_the_manager_sees_it_waiting(consultant, manager, lead):

@@ -1,41 +1,23 @@
 """A manager brings a lost or dormant lead back to life, with a reason."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from showroom.accounts.models import Role
 from showroom.accounts.tests.factories import UserFactory
 from showroom.audit.models import AuditEntry
-from showroom.core.choices import Channel, Source
 from showroom.core.errors import DomainError, NotFound, PermissionDenied
 from showroom.followups.models import Task, TaskStatus
 from showroom.leads.models import Grade, LossReason, StageTransition, Status
 from showroom.leads.services import (
-    lead_create,
     lead_decide_loss,
     lead_reactivate,
     lead_request_loss,
     lead_set_grade,
     leads_mark_dormant,
 )
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-NOW = dt.datetime(2026, 3, 10, 10, 0, tzinfo=SHANGHAI)
-WALK_IN = {"channel": Channel.SHOWROOM, "source": Source.WALK_IN}
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def lead(consultant):
-    return lead_create(actor=consultant, customer_fields={"name": "张三", "mobile": "13800138000"}, lead_fields=WALK_IN)[0]
+from showroom.leads.tests.scenario import NOW, SHANGHAI, WALK_IN, frozen, lead  # noqa: F401 - shared fixtures
 
 
 @pytest.fixture

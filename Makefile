@@ -45,6 +45,7 @@ lint: install
 
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --no-location -i ".venv/*" -i "var/*" -i "static/vendor/*" -i ".tools/*"
+	$(PY) manage.py fill_english
 	$(PY) manage.py compile_catalogs
 
 bench: install

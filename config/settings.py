@@ -48,6 +48,11 @@ INSTALLED_APPS = [
     "showroom.leads",
     "showroom.reception",
     "showroom.followups",
+    "showroom.catalog",
+    "showroom.inventory",
+    "showroom.needs",
+    "showroom.presentations",
+    "showroom.testdrives",
 ]
 
 MIDDLEWARE = [
@@ -147,6 +152,24 @@ if env_bool("BEHIND_TLS_PROXY"):
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+
+# The cards the later sales steps add to the lead page, in the order of the process: each is a function
+# (request, lead) -> {"template": …, …context} or None, and must run a fixed number of queries.
+LEAD_STEP_PANELS: list[str] = [
+    "showroom.needs.panels.lead_panel",
+    "showroom.presentations.panels.lead_panel",
+    "showroom.testdrives.panels.lead_panel",
+]
+
+# Demo data of the later steps, run in order after the prospect core inside the same transaction: each is a
+# function (store, rng) -> list of summary lines (see showroom/accounts/demo.py).
+DEMO_EXTENSIONS: list[str] = [
+    "showroom.catalog.demo.seed",
+    "showroom.inventory.demo.seed",
+    "showroom.needs.demo.seed",
+    "showroom.presentations.demo.seed",
+    "showroom.testdrives.demo.seed",
+]
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True

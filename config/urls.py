@@ -13,6 +13,11 @@ urlpatterns = [
     path("leads/", include("showroom.leads.urls")),
     path("followups/", include("showroom.followups.urls")),
     path("reception/", include("showroom.reception.urls")),
+    path("catalog/", include("showroom.catalog.urls")),
+    path("stock/", include("showroom.inventory.urls")),
+    path("needs/", include("showroom.needs.urls")),
+    path("presentations/", include("showroom.presentations.urls")),
+    path("testdrives/", include("showroom.testdrives.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -28,6 +28,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 
 from showroom.accounts.models import DealerGroup, Role, Store, User
 from showroom.accounts.services import store_create
@@ -350,6 +351,7 @@ class Summary:
     stages: dict[str, int]
     grades: dict[str, int]
     channels: dict[str, int]
+    extensions: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         c = self.counts
@@ -364,6 +366,7 @@ class Summary:
             f"  {c['activities']} activities over the past 60 days; open tasks: {c['due_today']} due today, "
             f"{c['overdue']} overdue, {c['appointments_today']} appointments today",
             f"  showroom today: {c['visits_today']} batches, {c['in_showroom']} in the showroom now",
+            *self.extensions,
         ]
 
 
@@ -386,8 +389,20 @@ def seed_demo(*, customers: int = 300, seed: int = 42, password: str | None = No
         raise DemoDataPresent(", ".join(taken))
     started = time.monotonic()
     with translation.override("zh-hans"), transaction.atomic():
-        _Seeder(customers=customers, seed=seed, password=password or demo_password()).run()
-    return summarise(seconds=time.monotonic() - started)
+        seeder = _Seeder(customers=customers, seed=seed, password=password or demo_password())
+        seeder.run()
+        extensions = seed_extensions(store=seeder.store, seed=seed)
+    summary = summarise(seconds=time.monotonic() - started)
+    summary.extensions = extensions
+    return summary
+
+
+def seed_extensions(*, store: Store, seed: int) -> list[str]:
+    """The demo data of the later sales steps (settings.DEMO_EXTENSIONS), on top of the prospect core."""
+    lines: list[str] = []
+    for path in settings.DEMO_EXTENSIONS:
+        lines.extend(import_string(path)(store=store, rng=random.Random(f"{seed}:{path}")))
+    return lines
 
 
 class _Seeder:

@@ -176,13 +176,23 @@ def on_http_error(request, exc: HttpError):
 def register_routers() -> None:
     """Mount each app's router (called once from the URL configuration)."""
     from showroom.accounts.api import router as accounts_router
+    from showroom.catalog.api import router as catalog_router
     from showroom.customers.api import router as customers_router
     from showroom.followups.api import router as followups_router
+    from showroom.inventory.api import router as inventory_router
     from showroom.leads.api import router as leads_router
+    from showroom.needs.api import router as needs_router
+    from showroom.presentations.api import router as presentations_router
     from showroom.reception.api import router as reception_router
+    from showroom.testdrives.api import router as testdrives_router
 
     api.add_router("/auth", accounts_router)
     api.add_router("/customers", customers_router)
     api.add_router("/leads", leads_router)
     api.add_router("/", followups_router)
     api.add_router("/visits", reception_router)
+    api.add_router("/catalog", catalog_router)
+    api.add_router("/stock", inventory_router)
+    api.add_router("/", needs_router)
+    api.add_router("/", presentations_router)
+    api.add_router("/", testdrives_router)

@@ -17,3 +17,20 @@ def incomplete_entries(catalog: polib.POFile) -> list[polib.POEntry]:
         elif not entry.msgstr:
             bad.append(entry)
     return bad
+
+
+def catalog_files(pattern: str = "*/LC_MESSAGES/*.po") -> list:
+    """Every catalog of the project: the root locale/ (LOCALE_PATHS) and each app's own locale/ folder, where
+    the apps of the later sales steps keep their strings (makemessages files them there by itself)."""
+    from pathlib import Path
+
+    from django.apps import apps
+    from django.conf import settings
+
+    roots = [Path(p) for p in settings.LOCALE_PATHS]
+    base = (Path(settings.BASE_DIR) / "showroom").resolve()
+    for config in apps.get_app_configs():
+        app_locale = Path(config.path).resolve() / "locale"
+        if app_locale.is_dir() and base in app_locale.parents:
+            roots.append(app_locale)
+    return sorted(path for root in roots for path in root.glob(pattern))

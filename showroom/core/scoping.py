@@ -100,6 +100,16 @@ def visit_rule(actor) -> Q:
     return NOTHING
 
 
+def store_rule(actor, prefix: str = "") -> Q:
+    """Records of the store every member of its staff works with (stock, test-drive cars, routes)."""
+    tier = _tier(actor)
+    if tier == "all":
+        return Q()
+    if tier == "none":
+        return NOTHING
+    return Q(**{f"{prefix}store_id": actor.store_id})
+
+
 def audit_rule(actor) -> Q:
     """The audit log as a list is a manager's tool; others see entries on records they can open."""
     tier = _tier(actor)
@@ -119,6 +129,7 @@ RULES: dict[str, Callable[[object], Q]] = {
     "followups.activity": lambda actor: lead_rule(actor, "lead__"),
     "followups.task": lambda actor: lead_rule(actor, "lead__"),
     "reception.visit": visit_rule,
+    "inventory.vehicle": store_rule,
     "audit.auditentry": audit_rule,
     "audit.piiaccess": audit_rule,
 }

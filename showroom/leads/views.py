@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -202,11 +204,23 @@ def _detail_context(request, lead: Lead, **bound) -> dict:
     }
     forms.update(bound)
     return {
+        "step_panels": lead_step_panels(request, lead),
         "lead": lead, "customer": lead.customer, "now": now, "is_overdue": lead.overdue_at(now),
         "steps": _stage_steps(lead, timeline), "tasks": tasks, "pending_loss": pending,
         "script_groups": _script_groups(user, _default_scenario(lead, timeline)),
         "timeline": _timeline_entries(timeline), **flags, **forms,
     }
+
+
+def lead_step_panels(request, lead: Lead) -> list[dict]:
+    """The cards the later steps of the process (needs analysis, presentation, test drive, quote …) put on the
+    lead page: each app named in settings.LEAD_STEP_PANELS returns its template and context, or None."""
+    panels = []
+    for path in settings.LEAD_STEP_PANELS:
+        panel = import_string(path)(request, lead)
+        if panel:
+            panels.append(panel)
+    return panels
 
 
 def _decision_form(loss_request: LossRequest, data=None) -> LossDecisionForm:

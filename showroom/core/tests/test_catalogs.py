@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from showroom.core.i18n import incomplete_entries
+from showroom.core.i18n import catalog_files, incomplete_entries
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
 
@@ -16,6 +16,16 @@ def test_every_interface_string_is_translated(language):
     assert len(catalog) > 100
     missing = [entry.msgid for entry in incomplete_entries(catalog)]
     assert missing == []
+
+
+@pytest.mark.parametrize("path", catalog_files(), ids=lambda p: str(p.relative_to(settings.BASE_DIR)))
+def test_every_app_catalog_is_complete_in_both_languages(path):
+    assert [entry.msgid for entry in incomplete_entries(polib.pofile(str(path)))] == []
+
+
+def test_each_later_step_app_keeps_its_own_catalog_in_both_languages():
+    apps_with_catalogs = {p.parents[3].name for p in catalog_files() if p.parents[3].name != Path(settings.BASE_DIR).name}
+    assert {"catalog", "inventory", "needs", "presentations", "testdrives"} <= apps_with_catalogs
 
 
 def test_the_interface_speaks_chinese_by_default_and_english_on_request():

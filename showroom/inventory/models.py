@@ -1,0 +1,52 @@
+"""Stock: the store's vehicles by VIN, from factory order to delivery, with display and test-drive cars."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from showroom.core.models import VersionedModel
+from showroom.core.scoping import ScopedManager
+
+
+class VehicleStatus(models.TextChoices):
+    FACTORY_ORDER = "factory_order", _("Factory order")
+    IN_TRANSIT = "in_transit", _("In transit")
+    IN_STOCK = "in_stock", _("In stock")
+    RESERVED = "reserved", _("Reserved")
+    SOLD = "sold", _("Sold")
+    DELIVERED = "delivered", _("Delivered")
+
+
+class Vehicle(VersionedModel):
+    """One car of the store, identified by its VIN."""
+
+    store = models.ForeignKey("accounts.Store", verbose_name=_("store"), on_delete=models.PROTECT, related_name="vehicles")
+    vin = models.CharField(_("VIN"), max_length=17, unique=True)
+    trim = models.ForeignKey("catalog.Trim", verbose_name=_("trim"), on_delete=models.PROTECT, related_name="vehicles")
+    exterior_colour = models.ForeignKey("catalog.Colour", verbose_name=_("exterior colour"), null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    interior_colour = models.ForeignKey("catalog.Colour", verbose_name=_("interior colour"), null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=20, choices=VehicleStatus.choices, default=VehicleStatus.IN_STOCK)
+    location = models.CharField(_("location"), max_length=100, blank=True)
+    arrival_date = models.DateField(_("arrival date"), null=True, blank=True)
+    is_display = models.BooleanField(_("display car"), default=False)
+    is_test_drive = models.BooleanField(_("test-drive car"), default=False)
+    plate = models.CharField(_("licence plate"), max_length=10, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("vehicle")
+        verbose_name_plural = _("vehicles")
+        ordering = ["arrival_date", "vin"]
+        indexes = [
+            models.Index(fields=["store", "status", "arrival_date"], name="vehicle_store_status_arrival"),
+            models.Index(fields=["store", "trim", "status"], name="vehicle_store_trim_status"),
+            models.Index(fields=["store", "is_test_drive"], name="vehicle_store_test_drive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.vin

@@ -3,7 +3,18 @@ from decimal import Decimal
 import factory
 
 from showroom.accounts.tests.factories import DealerGroupFactory
-from showroom.catalog.models import Accessory, BodyType, Brand, Colour, ColourKind, Drive, OptionPackage, Powertrain, Series, Trim
+from showroom.catalog.models import (
+    Accessory,
+    BodyType,
+    Brand,
+    Colour,
+    ColourKind,
+    Drive,
+    OptionPackage,
+    Powertrain,
+    Series,
+    Trim,
+)
 
 
 class BrandFactory(factory.django.DjangoModelFactory):

@@ -29,6 +29,8 @@ class VehicleFactory(factory.django.DjangoModelFactory):
     arrival_date = factory.LazyFunction(lambda: dt.date(2026, 11, 1))
 
 
-class TestDriveCarFactory(VehicleFactory):
+class DemoCarFactory(VehicleFactory):
+    """A test-drive car (试驾车), registered with a plate."""
+
     is_test_drive = True
     plate = factory.Sequence(lambda n: f"京A{n:05d}"[:8])

@@ -1,6 +1,6 @@
 import pytest
 
-from showroom.inventory.tests.factories import TestDriveCarFactory
+from showroom.inventory.tests.factories import DemoCarFactory
 from showroom.inventory.vin import check_digit, is_valid_vin, normalise_vin, with_check_digit
 
 
@@ -34,7 +34,7 @@ def test_with_check_digit_makes_any_draft_valid():
 
 
 def test_the_test_drive_car_factory_files_a_valid_car_of_its_stores_catalog(db):
-    car = TestDriveCarFactory()
+    car = DemoCarFactory()
     assert is_valid_vin(car.vin)
     assert car.is_test_drive
     assert car.trim.series.brand.group_id == car.store.group_id

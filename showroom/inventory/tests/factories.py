@@ -23,7 +23,7 @@ class VehicleFactory(factory.django.DjangoModelFactory):
     vin = factory.Sequence(vin_for)
     trim = factory.SubFactory(
         TrimFactory, series=factory.SubFactory(SeriesFactory, brand=factory.SubFactory(
-            BrandFactory, group=factory.SelfAttribute("...store.group"))))
+            BrandFactory, group=factory.SelfAttribute("....store.group"))))
     status = VehicleStatus.IN_STOCK
     location = "主库"
     arrival_date = factory.LazyFunction(lambda: dt.date(2026, 11, 1))

@@ -327,7 +327,7 @@ def generate(size: int, *, seed: int = 7, progress=print) -> dict:
     customers = Table(Customer, (
         "id", "store_id", "kind", "name", "contact_name", "mobile", "mobile_last4", "wechat_id", "gender", "city", "district",
         "source", "owner_id", "name_pinyin", "name_initials", "consent_contact", "consent_marketing", "created_by_id",
-        "created_at", "updated_at", "updated_by_id",
+        "created_at", "updated_at", "updated_by_id", "shared",
     ))
     leads = Table(Lead, (
         "id", "store_id", "customer_id", "owner_id", "channel", "source", "models_of_interest", "budget_min", "budget_max",
@@ -407,10 +407,14 @@ def generate(size: int, *, seed: int = 7, progress=print) -> dict:
                 cname, pinyin, initials, gender = rng.choice(people)
                 kind, contact = "person", ""
             mobile = mobile_for(i)
+            # One customer in 200 is another consultant's, who filed them first: their lead here shares them.
+            customer_owner = owner
+            if owner is not None and i not in newhire_ids and rng.random() < 0.005:
+                customer_owner = rng.choice([c.pk for c in consultants if c.pk != owner] or [owner])
             customers.add((
                 i, sid, kind, cname, contact, mobile, mobile[-4:], f"wx_{mobile[-6:]}{i % 97}" if rng.random() < 0.3 else "",
-                gender, "上海", rng.choice(DISTRICTS), source, owner, pinyin, initials, rng.random() < 0.9,
-                rng.random() < 0.4, acting, created_at, updated_at, acting,
+                gender, "上海", rng.choice(DISTRICTS), source, customer_owner, pinyin, initials, rng.random() < 0.9,
+                rng.random() < 0.4, acting, created_at, updated_at, acting, customer_owner != owner,
             ))
             budget = rng.choice((None, (200_000, 300_000), (300_000, 450_000), (450_000, 700_000), (700_000, 1_200_000)))
             leads.add((

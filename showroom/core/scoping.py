@@ -15,7 +15,7 @@ A record outside the scope is answered exactly like a record that does not exist
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -64,16 +64,27 @@ def lead_rule(actor, prefix: str = "") -> Q:
     return NOTHING
 
 
-def customer_rule(actor, prefix: str = "") -> Q:
-    """Customers the actor may see: by their owner, the pool, or a lead of theirs the actor may see."""
+def _any(conditions) -> Q:
+    combined = Q(pk__in=[])
+    for condition in conditions:
+        combined |= condition
+    return combined
+
+
+def customer_rule(actor, prefix: str = "", matching: Sequence[Q] = ()) -> Q:
+    """Customers the actor may see: by their owner, the pool, or a lead of theirs the actor may see.
+
+    `matching` (alternatives such as "initials start with zs", "pinyin starts with zs") narrows the result; a
+    consultant's rule is a union of branches, so each alternative is repeated inside each branch, letting the
+    database answer every branch from an index instead of checking the rule on each of thousands of name matches.
+    """
     from showroom.leads.models import Lead, Status
 
     tier = _tier(actor)
     p = prefix
-    if tier == "all":
-        return Q()
-    if tier == "store":
-        return Q(**{f"{p}store_id": actor.store_id})
+    if tier in ("all", "store"):
+        rule = Q() if tier == "all" else Q(**{f"{p}store_id": actor.store_id})
+        return rule & _any(matching) if matching else rule
     if tier in ("own", "referrer"):
         # The customer's store is checked outside; leaving it out of the subquery lets the database reach the
         # customer's few leads through the customer index instead of scanning the store's leads.
@@ -82,10 +93,17 @@ def customer_rule(actor, prefix: str = "") -> Q:
         else:
             mine = Q(created_by_id=actor.pk)
         leads = Lead.objects.filter(mine, customer_id=OuterRef(f"{p}pk" if p else "pk"))
-        base = Q(**{f"{p}store_id": actor.store_id})
+        store = {f"{p}store_id": actor.store_id}
         if tier == "own":
-            return base & (Q(**{f"{p}owner_id": actor.pk}) | Q(**{f"{p}owner__isnull": True}) | Exists(leads))
-        return base & Exists(leads)
+            # A customer owned by someone else is reachable only through a lead of ours or of the pool, and then
+            # `shared` is set (customers.services.customers_sync_shared): the lead check runs for those few only.
+            branches = [Q(**store, **{f"{p}owner_id": actor.pk}), Q(**store, **{f"{p}owner__isnull": True}),
+                        Q(**store, **{f"{p}shared": True}) & Exists(leads)]
+        else:
+            branches = [Q(**store) & Exists(leads)]
+        if matching:
+            return _any(branch & condition for branch in branches for condition in matching)
+        return _any(branches)
     return NOTHING
 
 
@@ -121,32 +139,48 @@ def audit_rule(actor) -> Q:
 
 
 RULES: dict[str, Callable[[object], Q]] = {
-    "customers.customer": customer_rule,
+    "customers.customer": customer_rule,  # takes `matching` (see visibility)
     "customers.consentrecord": lambda actor: customer_rule(actor, "customer__"),
     "leads.lead": lead_rule,
     "leads.stagetransition": lambda actor: lead_rule(actor, "lead__"),
     "leads.lossrequest": lambda actor: lead_rule(actor, "lead__"),
     "followups.activity": lambda actor: lead_rule(actor, "lead__"),
     "followups.task": lambda actor: lead_rule(actor, "lead__"),
+    "needs.needsanalysis": lambda actor: lead_rule(actor, "lead__"),
+    "presentations.presentation": lambda actor: lead_rule(actor, "lead__"),
     "reception.visit": visit_rule,
     "inventory.vehicle": store_rule,
+    "testdrives.booking": lambda actor: lead_rule(actor, "lead__"),
+    "testdrives.route": store_rule,
+    "testdrives.policy": store_rule,
+    "testdrives.slothold": lambda actor: store_rule(actor, "vehicle__"),  # times only, no customer data
     "audit.auditentry": audit_rule,
     "audit.piiaccess": audit_rule,
 }
 
 
-def visibility(model: type[models.Model], actor) -> Q:
+# Rules that spread a narrowing condition into their branches themselves.
+BRANCHED_RULES = {"customers.customer"}
+
+
+def visibility(model: type[models.Model], actor, matching: Sequence[Q] = ()) -> Q:
+    label = model._meta.label_lower
     try:
-        rule = RULES[model._meta.label_lower]
+        rule = RULES[label]
     except KeyError:  # a model of customer data without a rule must never be readable by accident
         raise LookupError(f"No visibility rule for {model._meta.label}") from None
-    return rule(actor)
+    if not matching:
+        return rule(actor)
+    if label in BRANCHED_RULES:
+        return rule(actor, matching=matching)
+    return rule(actor) & _any(matching)
 
 
 class ScopedQuerySet(models.QuerySet):
-    def visible_to(self, actor):
-        """Only the rows `actor` may see (see the module docstring)."""
-        return self.filter(visibility(self.model, actor))
+    def visible_to(self, actor, *, matching: Sequence[Q] = ()):
+        """Only the rows `actor` may see (see the module docstring); with `matching`, only those that meet one of
+        these alternative conditions (a search), given here so that the rule can index each of its branches."""
+        return self.filter(visibility(self.model, actor, matching))
 
     def matched_by_mobile(self, actor, mobile: str):
         """Reception's narrow view of the customer file: the customer with this full mobile in the

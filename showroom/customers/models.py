@@ -61,6 +61,10 @@ class Customer(VersionedModel):
     name_initials = models.CharField(max_length=50, blank=True, editable=False)
     consent_contact = models.BooleanField(_("may be contacted"), default=False)
     consent_marketing = models.BooleanField(_("may receive marketing"), default=False)
+    # Another consultant, or the pool, holds a lead of this customer (kept by customers_sync_shared): consultants who
+    # do not own the customer see them only through such a lead, and this flag lets the database skip that check for
+    # the great majority of customers, whose leads are all with their owner.
+    shared = models.BooleanField(default=False, db_default=False, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     objects = ScopedManager()
@@ -80,6 +84,14 @@ class Customer(VersionedModel):
             models.Index(fields=["store", "name"], name="customer_name"),
             models.Index(fields=["owner", "created_at"], name="customer_owner_created"),
             models.Index(fields=["store", "created_at"], name="customer_store_created"),
+            # A consultant's name and pinyin search: one branch per way of seeing a customer (owner, pool, shared),
+            # each answered from an index (see core.scoping.customer_rule).
+            models.Index(fields=["store", "owner", "name_initials"], name="customer_owner_initials"),
+            models.Index(fields=["store", "owner", "name_pinyin"], name="customer_owner_pinyin"),
+            models.Index(fields=["store", "owner", "name"], name="customer_owner_name"),
+            models.Index(fields=["store", "name_initials"], condition=models.Q(shared=True), name="customer_shared_initials"),
+            models.Index(fields=["store", "name_pinyin"], condition=models.Q(shared=True), name="customer_shared_pinyin"),
+            models.Index(fields=["store", "name"], condition=models.Q(shared=True), name="customer_shared_name"),
         ]
 
     def __str__(self) -> str:

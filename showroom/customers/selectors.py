@@ -22,6 +22,9 @@ def _prefix(field: str, value: str) -> Q:
 def search_filter(query: str, prefix: str = "") -> Q | None:
     """The filter for what someone typed in the search box; None for an empty query.
     `prefix` reaches the customer from another model ("customer__")."""
+    alternatives = name_search_alternatives(query, prefix)
+    if alternatives:
+        return alternatives[0] if len(alternatives) == 1 else alternatives[0] | alternatives[1]
     text = (query or "").strip()
     if not text:
         return None
@@ -36,10 +39,19 @@ def search_filter(query: str, prefix: str = "") -> Q | None:
         if len(digits) == 4:
             return Q(**{f"{prefix}mobile_last4": digits})
         return _prefix(f"{prefix}mobile", digits)
+    return None
+
+
+def name_search_alternatives(query: str, prefix: str = "") -> list[Q] | None:
+    """A search by name: the name typed in Chinese, or its pinyin, full or initials ("zs" finds 张三), as
+    alternative conditions; None when the query is empty or a number (mobile, last four digits)."""
+    text = (query or "").strip()
+    if not text or _DIGITS.match(text):
+        return None
     if _LATIN.match(text):
         key = re.sub(r"\s", "", text).lower()
-        return _prefix(f"{prefix}name_initials", key) | _prefix(f"{prefix}name_pinyin", key)
-    return _prefix(f"{prefix}name", text)
+        return [_prefix(f"{prefix}name_initials", key), _prefix(f"{prefix}name_pinyin", key)]
+    return [_prefix(f"{prefix}name", text)]
 
 
 def customers_for(actor) -> QuerySet[Customer]:
@@ -50,10 +62,15 @@ def customers_for(actor) -> QuerySet[Customer]:
 def customer_list(actor, *, query: str = "", owner_id: int | None = None, kind: str = "", tag: str = "",
                   order: str = "-created_at", unassigned: bool = False) -> QuerySet[Customer]:
     """The customer list page and API: scoped, searched, filtered and sorted."""
-    qs = customers_for(actor).select_related("owner")
-    condition = search_filter(query)
-    if condition is not None:
-        qs = qs.filter(condition)
+    names = name_search_alternatives(query)
+    if names:
+        qs = Customer.objects.visible_to(actor, matching=names)
+    else:
+        qs = customers_for(actor)
+        condition = search_filter(query)
+        if condition is not None:
+            qs = qs.filter(condition)
+    qs = qs.select_related("owner")
     if owner_id:
         qs = qs.filter(owner_id=owner_id)
     elif unassigned:

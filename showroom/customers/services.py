@@ -147,10 +147,30 @@ def customer_follow_lead_owner(*, actor, customer: Customer, owner, previous_id:
     old = customer.owner
     Customer.objects.filter(pk=customer.pk).update(owner_id=new_id)
     customer.owner = owner
+    customers_sync_shared([customer.pk])
     audit.record(actor=actor, action="customers.owner_changed", target=customer, data={
         "from": old.display_name if old else None, "to": owner.display_name if owner else None,
         "from_id": getattr(old, "pk", None), "to_id": new_id,
     })
+
+
+def customers_sync_shared(customer_ids) -> None:
+    """Mark the customers of whom another consultant, or the pool, holds a lead, and unmark the rest of those given.
+
+    Called by every service that opens a lead or changes whose a lead or a customer is, inside its transaction.
+    """
+    from showroom.leads.models import Lead
+
+    ids = sorted({pk for pk in customer_ids if pk})
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        owners = dict(Customer.objects.filter(pk__in=chunk).values_list("pk", "owner_id"))
+        shared = {customer_id for customer_id, lead_owner in
+                  Lead.objects.filter(customer_id__in=chunk).values_list("customer_id", "owner_id").distinct()
+                  if lead_owner != owners.get(customer_id)}
+        if shared:
+            Customer.objects.filter(pk__in=shared, shared=False).update(shared=True)
+        Customer.objects.filter(pk__in=set(chunk) - shared, shared=True).update(shared=False)
 
 
 def customer_update(*, actor, customer: Customer, fields: dict, expected_version: int | None) -> Customer:
@@ -262,6 +282,7 @@ def customer_merge(*, actor, survivor: Customer, duplicate: Customer) -> Custome
             fill["mobile"] = duplicate_mobile
         changed = _apply(survivor, fill)
         survivor.save(update_fields=bump(survivor, actor, [*changed, "owner", "consent_contact", "consent_marketing"]))
+        customers_sync_shared([survivor.pk])
         audit.record(
             actor=actor, action="customers.merged", target=survivor,
             data={"merged": duplicate_snapshot, "moved": moved, "filled": sorted(fill), "before": before},

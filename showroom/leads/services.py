@@ -20,7 +20,11 @@ from showroom.core.money import MAX_AMOUNT, to_fen
 from showroom.core.scoping import get_visible
 from showroom.core.versioning import bump, check_version
 from showroom.customers.models import Customer
-from showroom.customers.services import customer_find_or_create, customer_follow_lead_owner
+from showroom.customers.services import (
+    customer_find_or_create,
+    customer_follow_lead_owner,
+    customers_sync_shared,
+)
 from showroom.followups import cadence
 from showroom.followups.models import TaskKind
 
@@ -153,6 +157,7 @@ def lead_create(*, actor, customer_fields: dict, lead_fields: dict, owner: User 
             if chosen.pk != getattr(actor, "pk", None):
                 User.objects.filter(pk=chosen.pk).update(last_lead_assigned_at=now)
             customer_follow_lead_owner(actor=actor, customer=customer, owner=chosen)
+        customers_sync_shared([customer.pk])
         StageTransition.objects.create(lead=lead, from_stage=lead.stage, to_stage=lead.stage, from_status=Status.OPEN,
                                        to_status=Status.OPEN, actor=actor if getattr(actor, "pk", None) else None)
         audit.record(actor=actor, action="leads.created", target=lead, data=lead_audit_snapshot(lead))
@@ -196,6 +201,7 @@ def _set_owner(*, actor, lead: Lead, owner: User | None, action: str, reason: st
     lead.owner = owner
     lead.save(update_fields=bump(lead, actor, ["owner"]))
     customer_follow_lead_owner(actor=actor, customer=lead.customer, owner=owner, previous_id=getattr(previous, "pk", None))
+    customers_sync_shared([lead.customer_id])
     cadence.reassign_open_tasks(lead=lead)
     audit.record(actor=actor, action=action, target=lead, data={
         "from": previous.display_name if previous else None, "to": owner.display_name if owner else None,
@@ -232,6 +238,7 @@ def lead_open_for_visit(*, actor, store: Store, customer: Customer, owner: User 
     )
     if owner is not None:
         customer_follow_lead_owner(actor=actor, customer=customer, owner=owner)
+    customers_sync_shared([customer.pk])
     StageTransition.objects.create(lead=lead, from_stage=lead.stage, to_stage=lead.stage, from_status=Status.OPEN,
                                    to_status=Status.OPEN, actor=lead.created_by)
     audit.record(actor=actor, action="leads.created", target=lead, data=lead_audit_snapshot(lead))

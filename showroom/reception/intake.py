@@ -704,6 +704,7 @@ class _Writer:
         new_leads: list[tuple[dict, dict | None]] = []
         repeats: list[tuple[int | dict, dict]] = []
         owners_to_set: dict[int, list[int]] = defaultdict(list)  # customers on file without a consultant
+        attached: list[int] = []  # customers on file given a new lead: its consultant may not be theirs
         for row in chunk:
             fields = row.lead_fields
             ref_key = (fields["source"], row.external_ref)
@@ -738,6 +739,7 @@ class _Writer:
                 if known[1] is None and owner_id is not None:
                     owners_to_set[owner_id].append(known[0])
                     customers[row.mobile] = (known[0], owner_id)
+                attached.append(known[0])
                 report.attached += 1
             lead = self._lead(row, owner_id, customer_id=known[0] if known else None)
             new_leads.append((lead, customer))
@@ -760,6 +762,7 @@ class _Writer:
         for owner_id, customer_ids in owners_to_set.items():
             for ids in _chunks(customer_ids, LOOKUP_CHUNK):
                 Customer.objects.filter(pk__in=ids, owner__isnull=True).update(owner_id=owner_id)
+        customer_rules.customers_sync_shared(attached)
         self._audit(new_customers, leads, repeats, owners_to_set)
         for mobile, lead in list(self.sheet_leads.items()):
             if isinstance(lead, dict):  # keep ids, not rows, for the chunks still to come

@@ -64,6 +64,7 @@ class Brand(TimeStampedModel):
                               related_name="brands")
     name = models.CharField(_("name"), max_length=50)
     is_own = models.BooleanField(_("our brand"), default=False)
+    is_active = models.BooleanField(_("in use"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -150,6 +151,7 @@ class Colour(TimeStampedModel):
     name = models.CharField(_("name"), max_length=50)
     code = models.CharField(_("code"), max_length=20, blank=True)
     surcharge = models.DecimalField(_("surcharge"), max_digits=10, decimal_places=2, default=0)
+    is_active = models.BooleanField(_("on sale"), default=True)
 
     class Meta:
         verbose_name = _("colour")
@@ -172,6 +174,7 @@ class OptionPackage(TimeStampedModel):
     code = models.CharField(_("code"), max_length=20, blank=True)
     description = models.TextField(_("description"), blank=True)
     price = models.DecimalField(_("price"), max_digits=10, decimal_places=2)
+    is_active = models.BooleanField(_("on sale"), default=True)
 
     class Meta:
         verbose_name = _("option package")

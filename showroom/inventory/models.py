@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from showroom.core.models import VersionedModel
@@ -46,7 +47,33 @@ class Vehicle(VersionedModel):
             models.Index(fields=["store", "status", "arrival_date"], name="vehicle_store_status_arrival"),
             models.Index(fields=["store", "trim", "status"], name="vehicle_store_trim_status"),
             models.Index(fields=["store", "is_test_drive"], name="vehicle_store_test_drive"),
+            # The stock list's default order (oldest arrival first, the ageing cars on top) without a status filter.
+            models.Index(fields=["store", "arrival_date", "id"], name="vehicle_store_arrival"),
         ]
 
     def __str__(self) -> str:
         return self.vin
+
+
+DEFAULT_AGEING_DAYS = 90
+
+
+class StockSettings(models.Model):
+    """A store's stock rules: after how many days in stock a car counts as ageing (库龄预警)."""
+
+    store = models.OneToOneField("accounts.Store", verbose_name=_("store"), on_delete=models.CASCADE,
+                                 related_name="stock_settings")
+    ageing_days = models.PositiveSmallIntegerField(
+        _("ageing warning after (days in stock)"), default=DEFAULT_AGEING_DAYS,
+        help_text=_("Cars in stock or reserved for this many days or more are highlighted as ageing."))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("stock settings")
+        verbose_name_plural = _("stock settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(ageing_days__gte=1, ageing_days__lte=3650), name="stock_ageing_days_range"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.store)

@@ -1,0 +1,622 @@
+"""Keeping the catalog: brands, series, trims, colours, option packages and accessories of the dealer group.
+
+Store and group admins (MANAGE_STORE) maintain their group's catalog. Nothing is deleted: a trim a vehicle, a
+quote or an order refers to is retired (taken off sale) and can be reinstated. Every change is audited.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from showroom.accounts.capabilities import Capability, require
+from showroom.audit import services as audit
+from showroom.core.clock import YEARS
+from showroom.core.errors import DomainError, NotFound
+from showroom.core.money import MAX_AMOUNT, parse_money
+
+from .models import (
+    Accessory,
+    BodyType,
+    Brand,
+    Colour,
+    ColourKind,
+    Drive,
+    OptionPackage,
+    Powertrain,
+    Series,
+    Trim,
+)
+from .scope import actor_group_id
+
+BRAND_FIELDS = ("name", "is_own", "sort_order")
+SERIES_FIELDS = ("name", "maker", "body_type", "sort_order")
+TRIM_FIELDS = ("name", "model_year", "guide_price", "powertrain", "displacement_cc", "battery_kwh", "range_km", "seats",
+               "drive", "power_kw", "acceleration_s", "length_mm", "wheelbase_mm", "key_equipment")
+COLOUR_FIELDS = ("kind", "name", "code", "surcharge")
+OPTION_FIELDS = ("name", "code", "description", "price")
+ACCESSORY_FIELDS = ("series", "name", "code", "category", "price")
+
+# Units people write after a number in a sheet or a form ("1984cc", "80 kWh", "5.6s", "4,903 mm").
+_UNITS = re.compile(r"(cc|ml|毫升|kwh|度|km|公里|kw|千瓦|秒|s|mm|毫米|座|人|年款|款|年)$", re.IGNORECASE)
+
+
+# --- Checking input -------------------------------------------------------------------------------
+
+class _Fields:
+    """Checks the fields of one record and collects every refusal, so a form or a sheet row shows them all."""
+
+    def __init__(self, raw: dict, current=None):
+        self.raw = raw
+        self.current = current
+        self.clean: dict = {}
+        self.errors: dict[str, tuple[str, str]] = {}
+
+    def value(self, key: str):
+        """The value after this change: the new one if given, else the record's current one."""
+        if key in self.clean:
+            return self.clean[key]
+        if key in self.errors:
+            return None
+        return getattr(self.current, key, None) if self.current is not None else None
+
+    def fail(self, key: str, message: str, code: str) -> None:
+        self.errors.setdefault(key, (code, message))
+
+    def text(self, key: str, *, max_length: int, required: bool = False, label_required: str = "") -> None:
+        if key not in self.raw:
+            if self.current is None:
+                if required:
+                    self.fail(key, label_required, f"{key}_required")
+                else:
+                    self.clean[key] = ""
+            return
+        value = self.raw[key]
+        text = "" if value is None else str(value).replace("\x00", "").strip()
+        if required and not text:
+            self.fail(key, label_required, f"{key}_required")
+        elif len(text) > max_length:
+            self.fail(key, _("At most %(n)d characters.") % {"n": max_length}, f"{key}_too_long")
+        else:
+            self.clean[key] = text
+
+    def choice(self, key: str, choices: type, message: str, *, default=None) -> None:
+        if key not in self.raw:
+            if self.current is None:
+                if default is None:
+                    self.fail(key, message, f"{key}_invalid")
+                else:
+                    self.clean[key] = default
+            return
+        value = self.raw[key]
+        if value not in choices.values:
+            self.fail(key, message, f"{key}_invalid")
+        else:
+            self.clean[key] = str(value)
+
+    def number(self, key: str, *, low, high, message: str, places: int = 0) -> None:
+        """A whole number (places=0) or a decimal with `places` digits within [low, high]; empty is None."""
+        if key not in self.raw:
+            if self.current is None:
+                self.clean[key] = None
+            return
+        value = self.raw[key]
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.clean[key] = None
+            return
+        if isinstance(value, bool):
+            self.fail(key, message, f"{key}_invalid")
+            return
+        text = _UNITS.sub("", str(value).strip().replace(",", "").replace("，", "")).strip()
+        try:
+            number = Decimal(text)
+        except (InvalidOperation, ValueError):
+            self.fail(key, message, f"{key}_invalid")
+            return
+        if not number.is_finite() or not low <= number <= high:
+            self.fail(key, message, f"{key}_invalid")
+            return
+        if places == 0:
+            if number != number.to_integral_value():
+                self.fail(key, message, f"{key}_invalid")
+                return
+            self.clean[key] = int(number)
+        else:
+            self.clean[key] = number.quantize(Decimal(1).scaleb(-places))
+
+    def money(self, key: str, *, positive: bool, message: str, default: Decimal | None = None) -> None:
+        if key not in self.raw:
+            if self.current is None:
+                if default is None:
+                    self.fail(key, message, f"{key}_required")
+                else:
+                    self.clean[key] = default
+            return
+        value = self.raw[key]
+        try:
+            amount = parse_money(None if value is None else str(value))
+        except (ValueError, TypeError):
+            self.fail(key, message, f"{key}_invalid")
+            return
+        if amount is None:
+            if default is None:
+                self.fail(key, message, f"{key}_required")
+            else:
+                self.clean[key] = default
+        elif amount > MAX_AMOUNT or (positive and amount <= 0):
+            self.fail(key, message, f"{key}_invalid")
+        else:
+            self.clean[key] = amount
+
+    def flag(self, key: str, *, default: bool = False) -> None:
+        if key in self.raw:
+            value = self.raw[key]
+            self.clean[key] = value if isinstance(value, bool) else str(value).strip().lower() in ("1", "true", "yes", "on", "是")
+        elif self.current is None:
+            self.clean[key] = default
+
+    def done(self) -> dict:
+        """The clean fields; a DomainError naming every field at fault otherwise (the first one as its message)."""
+        if self.errors:
+            first_key, (code, message) = next(iter(self.errors.items()))
+            raise DomainError(message, code=code, field=first_key,
+                              fields={key: [msg] for key, (_code, msg) in self.errors.items()})
+        return self.clean
+
+
+def _group_id(actor) -> int:
+    """The dealer group whose catalog the actor keeps; only store and group admins keep it."""
+    require(actor, Capability.MANAGE_STORE)
+    group_id = actor_group_id(actor)
+    if group_id is None:
+        raise DomainError(_("Your account belongs to no dealer group."), code="group_required")
+    return group_id
+
+
+def _own(group_id: int, brand: Brand) -> None:
+    if brand.group_id != group_id:
+        raise NotFound()
+
+
+def _unique(qs, *, field: str, message: str) -> None:
+    if qs.exists():
+        raise DomainError(message, code=f"{field}_taken", field=field)
+
+
+def _snapshot(obj, fields) -> dict:
+    return {f: (getattr(obj, f"{f}_id") if f == "series" else getattr(obj, f)) for f in (*fields, "is_active")}
+
+
+def _write(obj, *, update_fields: list[str] | None, unique_field: str, unique_message: str) -> None:
+    """Save, turning a unique-constraint race (two admins adding the same name) into the field's message."""
+    try:
+        with transaction.atomic():
+            obj.save(update_fields=update_fields)
+    except IntegrityError:
+        raise DomainError(unique_message, code=f"{unique_field}_taken", field=unique_field) from None
+
+
+def _apply(actor, obj, clean: dict, *, entity: str, fields, unique_field: str, unique_message: str) -> None:
+    before = _snapshot(obj, fields)
+    for key, value in clean.items():
+        setattr(obj, key, value)
+    _write(obj, update_fields=[*clean, "updated_at"], unique_field=unique_field, unique_message=unique_message)
+    after = _snapshot(obj, fields)
+    changes = {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
+    if changes:  # filed under the admin's store, as catalog rows have none of their own
+        audit.record(actor=actor, action=f"catalog.{entity}_updated", target=obj, data={"changes": changes},
+                     store_id=actor.store_id)
+
+
+def _created(actor, obj, *, entity: str, fields) -> None:
+    # Catalog rows have no store of their own: the entry is filed under the admin's store.
+    audit.record(actor=actor, action=f"catalog.{entity}_created", target=obj, data=_snapshot(obj, fields),
+                 store_id=actor.store_id)
+
+
+def _set_active(actor, model, pk, group_path: str, active: bool, *, entity: str):
+    """Retire (take off sale) or reinstate; the record stays for the vehicles, quotes and orders that name it."""
+    group_id = _group_id(actor)
+    with transaction.atomic():
+        try:
+            obj = model.objects.select_for_update().get(pk=pk, **{group_path: group_id})
+        except model.DoesNotExist:
+            raise NotFound() from None
+        if obj.is_active != active:
+            obj.is_active = active
+            obj.save(update_fields=["is_active", "updated_at"])
+            audit.record(actor=actor, action=f"catalog.{entity}_{'reinstated' if active else 'retired'}", target=obj,
+                         data={"is_active": [not active, active]}, store_id=actor.store_id)
+    return obj
+
+
+# --- Brands ---------------------------------------------------------------------------------------
+
+def _brand_fields(raw: dict, current: Brand | None = None) -> dict:
+    f = _Fields(raw, current)
+    f.text("name", max_length=50, required=True, label_required=_("Enter the brand's name."))
+    f.flag("is_own")
+    f.number("sort_order", low=0, high=32767, message=_("Enter an order from 0 to 32767."))
+    clean = f.done()
+    if "sort_order" in clean and clean["sort_order"] is None:
+        clean["sort_order"] = 0
+    return clean
+
+
+def _brand_taken(name: str) -> str:
+    return _("There is already a brand “%(name)s”.") % {"name": name}
+
+
+def brand_create(*, actor, fields: dict) -> Brand:
+    """Add a brand to the group's catalog: our own, or a competitor consultants compare against."""
+    group_id = _group_id(actor)
+    clean = _brand_fields(fields)
+    with transaction.atomic():
+        _unique(Brand.objects.filter(group_id=group_id, name=clean["name"]), field="name", message=_brand_taken(clean["name"]))
+        brand = Brand(group_id=group_id, **clean)
+        _write(brand, update_fields=None, unique_field="name", unique_message=_brand_taken(clean["name"]))
+        _created(actor, brand, entity="brand", fields=BRAND_FIELDS)
+    return brand
+
+
+def brand_update(*, actor, brand: Brand, fields: dict) -> Brand:
+    """Rename a brand, mark it ours or a competitor, or change its place in the lists."""
+    group_id = _group_id(actor)
+    with transaction.atomic():
+        brand = _locked(Brand, brand.pk, group_id=group_id)
+        clean = _brand_fields({k: v for k, v in fields.items() if k in BRAND_FIELDS}, brand)
+        if "name" in clean:
+            _unique(Brand.objects.filter(group_id=group_id, name=clean["name"]).exclude(pk=brand.pk), field="name",
+                    message=_brand_taken(clean["name"]))
+        _apply(actor, brand, clean, entity="brand", fields=BRAND_FIELDS, unique_field="name",
+               unique_message=_brand_taken(clean.get("name", brand.name)))
+    return brand
+
+
+def brand_retire(*, actor, brand: Brand) -> Brand:
+    """Take a brand out of the lists (its series and trims stay for the records that name them)."""
+    return _set_active(actor, Brand, brand.pk, "group_id", False, entity="brand")
+
+
+def brand_reinstate(*, actor, brand: Brand) -> Brand:
+    """Bring a retired brand back into the lists."""
+    return _set_active(actor, Brand, brand.pk, "group_id", True, entity="brand")
+
+
+def _locked(model, pk, *, related: tuple = (), **scope):
+    qs = model.objects.select_for_update(of=("self",))
+    if related:
+        qs = qs.select_related(*related)
+    try:
+        return qs.get(pk=pk, **scope)
+    except model.DoesNotExist:
+        raise NotFound() from None
+
+
+# --- Series ---------------------------------------------------------------------------------------
+
+def _series_fields(raw: dict, current: Series | None = None) -> dict:
+    f = _Fields(raw, current)
+    f.text("name", max_length=50, required=True, label_required=_("Enter the series' name, e.g. A6L."))
+    f.text("maker", max_length=50)
+    f.choice("body_type", BodyType, _("Choose the body type."))
+    f.number("sort_order", low=0, high=32767, message=_("Enter an order from 0 to 32767."))
+    clean = f.done()
+    if "sort_order" in clean and clean["sort_order"] is None:
+        clean["sort_order"] = 0
+    return clean
+
+
+def _series_taken(brand: Brand, name: str) -> str:
+    return _("%(brand)s already has a series “%(name)s”.") % {"brand": brand.name, "name": name}
+
+
+def series_create(*, actor, brand: Brand, fields: dict) -> Series:
+    """Add a model line (车系) to a brand of the group."""
+    group_id = _group_id(actor)
+    _own(group_id, brand)
+    clean = _series_fields(fields)
+    with transaction.atomic():
+        _unique(Series.objects.filter(brand=brand, name=clean["name"]), field="name",
+                message=_series_taken(brand, clean["name"]))
+        series = Series(brand=brand, **clean)
+        _write(series, update_fields=None, unique_field="name", unique_message=_series_taken(brand, clean["name"]))
+        _created(actor, series, entity="series", fields=SERIES_FIELDS)
+    return series
+
+
+def series_update(*, actor, series: Series, fields: dict) -> Series:
+    """Rename a series or change its maker, body type or place in the lists."""
+    group_id = _group_id(actor)
+    with transaction.atomic():
+        series = _locked(Series, series.pk, related=("brand",), brand__group_id=group_id)
+        clean = _series_fields({k: v for k, v in fields.items() if k in SERIES_FIELDS}, series)
+        if "name" in clean:
+            _unique(Series.objects.filter(brand_id=series.brand_id, name=clean["name"]).exclude(pk=series.pk),
+                    field="name", message=_series_taken(series.brand, clean["name"]))
+        _apply(actor, series, clean, entity="series", fields=SERIES_FIELDS, unique_field="name",
+               unique_message=_series_taken(series.brand, clean.get("name", series.name)))
+    return series
+
+
+def series_retire(*, actor, series: Series) -> Series:
+    """Take a series off sale; its trims leave the catalog browser with it."""
+    return _set_active(actor, Series, series.pk, "brand__group_id", False, entity="series")
+
+
+def series_reinstate(*, actor, series: Series) -> Series:
+    """Put a retired series back on sale."""
+    return _set_active(actor, Series, series.pk, "brand__group_id", True, entity="series")
+
+
+# --- Trims ----------------------------------------------------------------------------------------
+
+def trim_clean_fields(raw: dict, current: Trim | None = None) -> dict:
+    """A trim's fields checked and normalised, every refusal named by its field: the guide price above zero, 1 to
+    9 seats, and the specifications the powertrain requires (engine: displacement; charging from the grid:
+    battery and electric range). The trim services call it; the sheet import checks its rows with it."""
+    f = _Fields(raw, current)
+    f.text("name", max_length=100, required=True, label_required=_("Enter the trim's name, e.g. 45 TFSI quattro 臻选动感型."))
+    f.number("model_year", low=YEARS[0], high=YEARS[1], message=_("Enter the model year, e.g. 2026."))
+    if current is None and f.clean.get("model_year") is None and "model_year" not in f.errors:
+        f.fail("model_year", _("Enter the model year, e.g. 2026."), "model_year_required")
+    f.money("guide_price", positive=True, message=_("Enter the guide price in yuan, above zero, e.g. 398800 or 39.88万."))
+    f.choice("powertrain", Powertrain, _("Choose the powertrain."))
+    f.number("displacement_cc", low=600, high=8000, message=_("Enter the displacement in cc, e.g. 1984."))
+    f.number("battery_kwh", low=1, high=300, places=1, message=_("Enter the battery capacity in kWh, e.g. 100."))
+    f.number("range_km", low=10, high=2000, message=_("Enter the electric range in km (CLTC), e.g. 700."))
+    f.number("seats", low=1, high=9, message=_("Enter the number of seats, 1 to 9."))
+    if current is None and f.clean.get("seats") is None and "seats" not in f.errors:
+        f.fail("seats", _("Enter the number of seats, 1 to 9."), "seats_required")
+    f.choice("drive", Drive, _("Choose the drive."))
+    f.number("power_kw", low=10, high=2000, message=_("Enter the power in kW, e.g. 185."))
+    f.number("acceleration_s", low=Decimal("1.5"), high=30, places=1, message=_("Enter 0–100 km/h in seconds, e.g. 6.9."))
+    f.number("length_mm", low=2500, high=7000, message=_("Enter the length in mm, e.g. 5038."))
+    f.number("wheelbase_mm", low=1500, high=4500, message=_("Enter the wheelbase in mm, e.g. 3024."))
+    if "key_equipment" in raw:
+        lines = [line.strip() for line in re.split(r"[\n;；、|]", str(raw["key_equipment"] or "")) if line.strip()]
+        text = "\n".join(lines)
+        if len(text) > 5000:
+            f.fail("key_equipment", _("At most %(n)d characters.") % {"n": 5000}, "key_equipment_too_long")
+        else:
+            f.clean["key_equipment"] = text
+    elif current is None:
+        f.clean["key_equipment"] = ""
+
+    powertrain = f.value("powertrain")
+    if powertrain in Powertrain.values:
+        label = Powertrain(powertrain).label
+        if powertrain in Powertrain.with_engine() and f.value("displacement_cc") is None and "displacement_cc" not in f.errors:
+            f.fail("displacement_cc", _("A %(powertrain)s car needs its engine displacement (cc).") % {"powertrain": label},
+                   "displacement_required")
+        if powertrain not in Powertrain.with_engine() and f.value("displacement_cc") is not None:
+            f.fail("displacement_cc", _("A battery electric car has no engine: leave the displacement empty."),
+                   "displacement_not_applicable")
+        if powertrain in Powertrain.with_battery():
+            for key, message in (("battery_kwh", _("A %(powertrain)s car needs its battery capacity (kWh).")),
+                                 ("range_km", _("A %(powertrain)s car needs its electric range (km, CLTC)."))):
+                if f.value(key) is None and key not in f.errors:
+                    f.fail(key, message % {"powertrain": label}, f"{key.split('_')[0]}_required")
+        elif f.value("range_km") is not None:
+            f.fail("range_km", _("Only a car that charges from the grid has an electric range: leave it empty."),
+                   "range_not_applicable")
+    length, wheelbase = f.value("length_mm"), f.value("wheelbase_mm")
+    if length is not None and wheelbase is not None and wheelbase >= length and "wheelbase_mm" not in f.errors:
+        f.fail("wheelbase_mm", _("The wheelbase must be shorter than the car."), "wheelbase_invalid")
+    return f.done()
+
+
+def _trim_taken(series: Series, year, name: str) -> str:
+    return _("%(series)s already has a %(year)s trim “%(name)s”.") % {"series": series.name, "year": year, "name": name}
+
+
+def trim_create(*, actor, series: Series, fields: dict) -> Trim:
+    """Add a trim (车型) with its guide price and specifications to a series of the group."""
+    group_id = _group_id(actor)
+    _own(group_id, series.brand)
+    clean = trim_clean_fields(fields)
+    message = _trim_taken(series, clean["model_year"], clean["name"])
+    with transaction.atomic():
+        _unique(Trim.objects.filter(series=series, model_year=clean["model_year"], name=clean["name"]), field="name",
+                message=message)
+        trim = Trim(series=series, **clean)
+        _write(trim, update_fields=None, unique_field="name", unique_message=message)
+        _created(actor, trim, entity="trim", fields=TRIM_FIELDS)
+    return trim
+
+
+def trim_update(*, actor, trim: Trim, fields: dict) -> Trim:
+    """Change a trim's name, year, guide price or specifications (the powertrain rules apply to the result)."""
+    group_id = _group_id(actor)
+    with transaction.atomic():
+        trim = _locked(Trim, trim.pk, related=("series",), series__brand__group_id=group_id)
+        clean = trim_clean_fields({k: v for k, v in fields.items() if k in TRIM_FIELDS}, trim)
+        year, name = clean.get("model_year", trim.model_year), clean.get("name", trim.name)
+        message = _trim_taken(trim.series, year, name)
+        if "name" in clean or "model_year" in clean:
+            _unique(Trim.objects.filter(series_id=trim.series_id, model_year=year, name=name).exclude(pk=trim.pk),
+                    field="name", message=message)
+        _apply(actor, trim, clean, entity="trim", fields=TRIM_FIELDS, unique_field="name", unique_message=message)
+    return trim
+
+
+def trim_retire(*, actor, trim: Trim) -> Trim:
+    """Take a trim off sale; vehicles, quotes and orders that name it keep it."""
+    return _set_active(actor, Trim, trim.pk, "series__brand__group_id", False, entity="trim")
+
+
+def trim_reinstate(*, actor, trim: Trim) -> Trim:
+    """Put a retired trim back on sale."""
+    return _set_active(actor, Trim, trim.pk, "series__brand__group_id", True, entity="trim")
+
+
+# --- Colours --------------------------------------------------------------------------------------
+
+def _colour_fields(raw: dict, current: Colour | None = None) -> dict:
+    f = _Fields(raw, current)
+    f.choice("kind", ColourKind, _("Choose exterior or interior."), default=ColourKind.EXTERIOR)
+    f.text("name", max_length=50, required=True, label_required=_("Enter the colour's name, e.g. 冰川白."))
+    f.text("code", max_length=20)
+    f.money("surcharge", positive=False, default=Decimal("0.00"),
+            message=_("Enter the surcharge in yuan (0 for a standard colour)."))
+    return f.done()
+
+
+def _colour_taken(name: str) -> str:
+    return _("This series already has the colour “%(name)s”.") % {"name": name}
+
+
+def colour_create(*, actor, series: Series, fields: dict) -> Colour:
+    """Add a paint or interior colour to a series, with its surcharge."""
+    group_id = _group_id(actor)
+    _own(group_id, series.brand)
+    clean = _colour_fields(fields)
+    with transaction.atomic():
+        _unique(Colour.objects.filter(series=series, kind=clean["kind"], name=clean["name"]), field="name",
+                message=_colour_taken(clean["name"]))
+        colour = Colour(series=series, **clean)
+        _write(colour, update_fields=None, unique_field="name", unique_message=_colour_taken(clean["name"]))
+        _created(actor, colour, entity="colour", fields=COLOUR_FIELDS)
+    return colour
+
+
+def colour_update(*, actor, colour: Colour, fields: dict) -> Colour:
+    """Rename a colour or change its code or surcharge."""
+    group_id = _group_id(actor)
+    with transaction.atomic():
+        colour = _locked(Colour, colour.pk, series__brand__group_id=group_id)
+        clean = _colour_fields({k: v for k, v in fields.items() if k in COLOUR_FIELDS}, colour)
+        kind, name = clean.get("kind", colour.kind), clean.get("name", colour.name)
+        _unique(Colour.objects.filter(series_id=colour.series_id, kind=kind, name=name).exclude(pk=colour.pk),
+                field="name", message=_colour_taken(name))
+        _apply(actor, colour, clean, entity="colour", fields=COLOUR_FIELDS, unique_field="name",
+               unique_message=_colour_taken(name))
+    return colour
+
+
+def colour_retire(*, actor, colour: Colour) -> Colour:
+    """No longer offer a colour (cars already painted in it keep it)."""
+    return _set_active(actor, Colour, colour.pk, "series__brand__group_id", False, entity="colour")
+
+
+def colour_reinstate(*, actor, colour: Colour) -> Colour:
+    """Offer a retired colour again."""
+    return _set_active(actor, Colour, colour.pk, "series__brand__group_id", True, entity="colour")
+
+
+# --- Option packages ------------------------------------------------------------------------------
+
+def _option_fields(raw: dict, current: OptionPackage | None = None) -> dict:
+    f = _Fields(raw, current)
+    f.text("name", max_length=100, required=True, label_required=_("Enter the package's name."))
+    f.text("code", max_length=20)
+    f.text("description", max_length=2000)
+    f.money("price", positive=False, message=_("Enter the package's price in yuan."))
+    return f.done()
+
+
+def _option_taken(name: str) -> str:
+    return _("This series already has the option package “%(name)s”.") % {"name": name}
+
+
+def option_create(*, actor, series: Series, fields: dict) -> OptionPackage:
+    """Add a factory option package (选装包) to a series, with its price."""
+    group_id = _group_id(actor)
+    _own(group_id, series.brand)
+    clean = _option_fields(fields)
+    with transaction.atomic():
+        _unique(OptionPackage.objects.filter(series=series, name=clean["name"]), field="name",
+                message=_option_taken(clean["name"]))
+        option = OptionPackage(series=series, **clean)
+        _write(option, update_fields=None, unique_field="name", unique_message=_option_taken(clean["name"]))
+        _created(actor, option, entity="option", fields=OPTION_FIELDS)
+    return option
+
+
+def option_update(*, actor, option: OptionPackage, fields: dict) -> OptionPackage:
+    """Change an option package's name, content or price."""
+    group_id = _group_id(actor)
+    with transaction.atomic():
+        option = _locked(OptionPackage, option.pk, series__brand__group_id=group_id)
+        clean = _option_fields({k: v for k, v in fields.items() if k in OPTION_FIELDS}, option)
+        name = clean.get("name", option.name)
+        _unique(OptionPackage.objects.filter(series_id=option.series_id, name=name).exclude(pk=option.pk), field="name",
+                message=_option_taken(name))
+        _apply(actor, option, clean, entity="option", fields=OPTION_FIELDS, unique_field="name",
+               unique_message=_option_taken(name))
+    return option
+
+
+def option_retire(*, actor, option: OptionPackage) -> OptionPackage:
+    """No longer offer an option package."""
+    return _set_active(actor, OptionPackage, option.pk, "series__brand__group_id", False, entity="option")
+
+
+def option_reinstate(*, actor, option: OptionPackage) -> OptionPackage:
+    """Offer a retired option package again."""
+    return _set_active(actor, OptionPackage, option.pk, "series__brand__group_id", True, entity="option")
+
+
+# --- Accessories ----------------------------------------------------------------------------------
+
+def _accessory_fields(raw: dict, brand: Brand, current: Accessory | None = None) -> dict:
+    f = _Fields({k: v for k, v in raw.items() if k != "series"}, current)
+    f.text("name", max_length=100, required=True, label_required=_("Enter the accessory's name."))
+    f.text("code", max_length=30)
+    f.text("category", max_length=50)
+    f.money("price", positive=False, message=_("Enter the accessory's price in yuan."))
+    if "series" in raw:
+        series = raw["series"]
+        if series is not None and series.brand_id != brand.pk:
+            f.fail("series", _("Choose a series of %(brand)s, or none for every series.") % {"brand": brand.name},
+                   "series_invalid")
+        else:
+            f.clean["series"] = series
+    elif current is None:
+        f.clean["series"] = None
+    return f.done()
+
+
+def _accessory_taken(name: str) -> str:
+    return _("This brand already has the accessory “%(name)s”.") % {"name": name}
+
+
+def accessory_create(*, actor, brand: Brand, fields: dict) -> Accessory:
+    """Add a dealer accessory (精品) with its price, for one series or every series of the brand."""
+    group_id = _group_id(actor)
+    _own(group_id, brand)
+    clean = _accessory_fields(fields, brand)
+    with transaction.atomic():
+        _unique(Accessory.objects.filter(brand=brand, name=clean["name"]), field="name",
+                message=_accessory_taken(clean["name"]))
+        accessory = Accessory(brand=brand, **clean)
+        _write(accessory, update_fields=None, unique_field="name", unique_message=_accessory_taken(clean["name"]))
+        _created(actor, accessory, entity="accessory", fields=ACCESSORY_FIELDS)
+    return accessory
+
+
+def accessory_update(*, actor, accessory: Accessory, fields: dict) -> Accessory:
+    """Change an accessory's name, category, fitting series or price."""
+    group_id = _group_id(actor)
+    with transaction.atomic():
+        accessory = _locked(Accessory, accessory.pk, related=("brand",), brand__group_id=group_id)
+        clean = _accessory_fields({k: v for k, v in fields.items() if k in ACCESSORY_FIELDS}, accessory.brand, accessory)
+        name = clean.get("name", accessory.name)
+        _unique(Accessory.objects.filter(brand_id=accessory.brand_id, name=name).exclude(pk=accessory.pk), field="name",
+                message=_accessory_taken(name))
+        _apply(actor, accessory, clean, entity="accessory", fields=ACCESSORY_FIELDS, unique_field="name",
+               unique_message=_accessory_taken(name))
+    return accessory
+
+
+def accessory_retire(*, actor, accessory: Accessory) -> Accessory:
+    """No longer sell an accessory."""
+    return _set_active(actor, Accessory, accessory.pk, "brand__group_id", False, entity="accessory")
+
+
+def accessory_reinstate(*, actor, accessory: Accessory) -> Accessory:
+    """Sell a retired accessory again."""
+    return _set_active(actor, Accessory, accessory.pk, "brand__group_id", True, entity="accessory")

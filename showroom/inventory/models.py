@@ -54,6 +54,21 @@ class Vehicle(VersionedModel):
     def __str__(self) -> str:
         return self.vin
 
+    @property
+    def vin_tail(self) -> str:
+        """The last six characters, which staff read off the windscreen and call the car by."""
+        return self.vin[-6:]
+
+    def days_in_stock(self, today) -> int | None:
+        """Days since arrival while the car is on the lot or reserved (库龄); None once sold or not yet arrived."""
+        if self.status not in (VehicleStatus.IN_STOCK, VehicleStatus.RESERVED) or self.arrival_date is None:
+            return None
+        return max(0, (today - self.arrival_date).days)
+
+    def is_aged(self, today, ageing_days: int) -> bool:
+        days = self.days_in_stock(today)
+        return days is not None and days >= ageing_days
+
 
 DEFAULT_AGEING_DAYS = 90
 

@@ -57,6 +57,9 @@ def parse(argv) -> argparse.Namespace:
     parser.add_argument("--no-upkeep", action="store_true",
                         help="SQLite: measure without planner statistics (skip the product's nightly upkeep, "
                              "showroom.core.maintenance.database_optimize, which the bench runs first by default)")
+    parser.add_argument("--race-postgres-url", default=None,
+                        help="the scratch PostgreSQL database of the races (default "
+                             "postgres://postgres@127.0.0.1:5432/showroom_bench_race; 'none' to race on SQLite only)")
     args = parser.parse_args(argv)
     if args.size < 100 or args.repeat < 1 or args.warmup < 0 or args.import_rows < 1:
         parser.error("--size must be at least 100, --repeat and --import-rows at least 1")
@@ -110,6 +113,14 @@ def main(argv=None) -> int:
                               import_format=args.import_format, seed=args.seed, timeout=args.timeout, budget=args.budget,
                               only=[p.strip() for p in args.only.split(",") if p.strip()] or None,
                               progress=lambda line: print(line, flush=True))
+    only = [p.strip() for p in args.only.split(",") if p.strip()]
+    if not only or any(p.startswith("race") for p in only):
+        from . import races
+
+        print("Races (each on a scratch database of its own) …", flush=True)
+        postgres = races.POSTGRES_DEFAULT if args.race_postgres_url is None else args.race_postgres_url
+        results.update(races.run_all(var_dir=_var_dir(), postgres_url=None if postgres in ("", "none") else postgres,
+                                     progress=lambda line: print(line, flush=True)))
     meta = {
         "size": args.size, "rows": generated.get("rows", {}), "generated": generated["generated"],
         "generation_seconds": generated.get("generation_seconds"),

@@ -50,7 +50,7 @@ def table(meta: dict, results: dict) -> str:
     head = f"{'Measurement':<52} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'queries':>7} {'few rows':>8} {'raw p50':>8} {'raw p95':>8}  {'target':<28} result"
     lines += [head, "-" * len(head)]
     for key, r in results.items():
-        if key.startswith("peak_memory") or key == "import_sheet":
+        if key.startswith("peak_memory") or key == "import_sheet" or key.startswith("race_"):
             continue
         if r["status"] != "ok":
             verdict = f"  {r['verdict']}" if r.get("verdict") else ""
@@ -75,6 +75,15 @@ def table(meta: dict, results: dict) -> str:
             )
         else:
             lines.append(f"{imp['title']}: {imp['status'].upper()}: {imp.get('note', '')}")
+    for key, r in results.items():
+        if not key.startswith("race_"):
+            continue
+        if r["status"] != "ok":
+            lines.append(f"Race: {r['title']}: {r['status'].upper()}: {r.get('note', '')}")
+        else:
+            errors = f", {len(r['errors'])} other errors ({r['errors'][0]})" if r["errors"] else ""
+            lines.append(f"Race: {r['title']}: {r['succeeded']} succeeded, {r['conflicts']} refused with a conflict"
+                         f"{errors} — {r['verdict']} (exactly one must win)")
     for key in ("peak_memory_requests", "peak_memory"):
         if key in results:
             lines.append(f"{results[key]['title']}: {results[key]['max_rss_mb']:,.0f} MB (ru_maxrss)")
@@ -82,7 +91,7 @@ def table(meta: dict, results: dict) -> str:
     lines.append("What was measured:")
     for key, r in results.items():
         lines.append(f"  {key}: {r.get('via', '')}")
-    misses = {k: r for k, r in results.items() if r.get("verdict") == "MISS"}
+    misses = {k: r for k, r in results.items() if r.get("verdict") == "MISS" and not k.startswith("race_")}
     if misses:
         lines += ["", "Misses (the main query is the slowest SELECT of the request, re-run raw above):"]
         for key, r in misses.items():

@@ -192,7 +192,7 @@ def _plan_reminder(*, actor, booking: Booking, vehicle: Vehicle, now: dt.datetim
 def _drop_reminder(*, actor, booking: Booking, reason: str) -> None:
     task = booking.reminder_task
     if task is not None and task.status == TaskStatus.OPEN:
-        followups.task_cancel(actor=actor, task=task, reason=reason)
+        booking.reminder_task = followups.task_cancel(actor=actor, task=task, reason=reason)
 
 
 def car_label(vehicle: Vehicle) -> str:
@@ -588,11 +588,15 @@ def policy_save(*, actor, opens_at: dt.time, closes_at: dt.time, slot_minutes: i
     with transaction.atomic():
         policy = Policy.objects.select_for_update().filter(store_id=actor.store_id).first() or Policy(store_id=actor.store_id)
         fields = ("opens_at", "closes_at", "slot_minutes", "probationary_may_drive", "agreement_text")
-        before = {f: getattr(policy, f) for f in fields} if policy.pk else {}
+        def snapshot() -> dict:  # times as text: the audit log stores JSON
+            values = {f: getattr(policy, f) for f in fields}
+            return {f: v.strftime("%H:%M") if isinstance(v, dt.time) else v for f, v in values.items()}
+
+        before = snapshot() if policy.pk else {}
         policy.opens_at, policy.closes_at, policy.slot_minutes = opens_at, closes_at, slot_minutes
         policy.probationary_may_drive, policy.agreement_text = bool(probationary_may_drive), agreement_text
         policy.save()
-        after = {f: getattr(policy, f) for f in fields}
+        after = snapshot()
         if "agreement_text" in before and before["agreement_text"] == after["agreement_text"]:
             before.pop("agreement_text"), after.pop("agreement_text")
         audit.record_changes(actor=actor, action="testdrives.policy_saved", target=policy, before=before, after=after)

@@ -114,6 +114,13 @@ def main(argv=None) -> int:
                               only=[p.strip() for p in args.only.split(",") if p.strip()] or None,
                               progress=lambda line: print(line, flush=True))
     only = [p.strip() for p in args.only.split(",") if p.strip()]
+    if not only or any(p.startswith("quote_calc") for p in only):
+        from showroom.quotes.benchmark import calculations_per_second
+
+        print("  Quote calculations per second (pure, no database) …", flush=True)
+        results["quote_calc"] = {"title": "Quote calculations per second (pure, no database)", "status": "ok",
+                                 "per_second": round(calculations_per_second(seconds=3.0)),
+                                 "via": "showroom.quotes.calc.calculate over varied inputs (benchmark.varied_inputs)"}
     if not only or any(p.startswith("race") for p in only):
         from . import races
 

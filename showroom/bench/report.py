@@ -50,7 +50,7 @@ def table(meta: dict, results: dict) -> str:
     head = f"{'Measurement':<52} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'queries':>7} {'few rows':>8} {'raw p50':>8} {'raw p95':>8}  {'target':<28} result"
     lines += [head, "-" * len(head)]
     for key, r in results.items():
-        if key.startswith("peak_memory") or key == "import_sheet" or key.startswith("race_"):
+        if key.startswith("peak_memory") or key in ("import_sheet", "quote_calc") or key.startswith("race_"):
             continue
         if r["status"] != "ok":
             verdict = f"  {r['verdict']}" if r.get("verdict") else ""
@@ -75,6 +75,8 @@ def table(meta: dict, results: dict) -> str:
             )
         else:
             lines.append(f"{imp['title']}: {imp['status'].upper()}: {imp.get('note', '')}")
+    if "quote_calc" in results:
+        lines.append(f"{results['quote_calc']['title']}: {results['quote_calc']['per_second']:,} per second")
     for key, r in results.items():
         if not key.startswith("race_"):
             continue
@@ -91,7 +93,7 @@ def table(meta: dict, results: dict) -> str:
     lines.append("What was measured:")
     for key, r in results.items():
         lines.append(f"  {key}: {r.get('via', '')}")
-    misses = {k: r for k, r in results.items() if r.get("verdict") == "MISS" and not k.startswith("race_")}
+    misses = {k: r for k, r in results.items() if r.get("verdict") == "MISS"}
     if misses:
         lines += ["", "Misses (the main query is the slowest SELECT of the request, re-run raw above):"]
         for key, r in misses.items():

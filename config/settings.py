@@ -53,6 +53,10 @@ INSTALLED_APPS = [
     "showroom.needs",
     "showroom.presentations",
     "showroom.testdrives",
+    "showroom.quotes",
+    "showroom.orders",
+    "showroom.deliveries",
+    "showroom.aftercare",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +163,10 @@ LEAD_STEP_PANELS: list[str] = [
     "showroom.needs.panels.lead_panel",
     "showroom.presentations.panels.lead_panel",
     "showroom.testdrives.panels.lead_panel",
+    "showroom.quotes.panels.lead_panel",
+    "showroom.orders.panels.lead_panel",
+    "showroom.deliveries.panels.lead_panel",
+    "showroom.aftercare.panels.lead_panel",
 ]
 
 # Demo data of the later steps, run in order after the prospect core inside the same transaction: each is a
@@ -169,6 +177,10 @@ DEMO_EXTENSIONS: list[str] = [
     "showroom.needs.demo.seed",
     "showroom.presentations.demo.seed",
     "showroom.testdrives.demo.seed",
+    "showroom.quotes.demo.seed",
+    "showroom.orders.demo.seed",
+    "showroom.deliveries.demo.seed",
+    "showroom.aftercare.demo.seed",
 ]
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"

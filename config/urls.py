@@ -18,6 +18,10 @@ urlpatterns = [
     path("needs/", include("showroom.needs.urls")),
     path("presentations/", include("showroom.presentations.urls")),
     path("testdrives/", include("showroom.testdrives.urls")),
+    path("quotes/", include("showroom.quotes.urls")),
+    path("orders/", include("showroom.orders.urls")),
+    path("deliveries/", include("showroom.deliveries.urls")),
+    path("aftercare/", include("showroom.aftercare.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -176,13 +176,17 @@ def on_http_error(request, exc: HttpError):
 def register_routers() -> None:
     """Mount each app's router (called once from the URL configuration)."""
     from showroom.accounts.api import router as accounts_router
+    from showroom.aftercare.api import router as aftercare_router
     from showroom.catalog.api import router as catalog_router
     from showroom.customers.api import router as customers_router
+    from showroom.deliveries.api import router as deliveries_router
     from showroom.followups.api import router as followups_router
     from showroom.inventory.api import router as inventory_router
     from showroom.leads.api import router as leads_router
     from showroom.needs.api import router as needs_router
+    from showroom.orders.api import router as orders_router
     from showroom.presentations.api import router as presentations_router
+    from showroom.quotes.api import router as quotes_router
     from showroom.reception.api import router as reception_router
     from showroom.testdrives.api import router as testdrives_router
 
@@ -196,3 +200,7 @@ def register_routers() -> None:
     api.add_router("/", needs_router)
     api.add_router("/", presentations_router)
     api.add_router("/", testdrives_router)
+    api.add_router("/", quotes_router)
+    api.add_router("/", orders_router)
+    api.add_router("/", deliveries_router)
+    api.add_router("/", aftercare_router)

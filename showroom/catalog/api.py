@@ -3,7 +3,6 @@
 Every endpoint calls the same selectors and services as the pages; another group's catalog is a 404.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal

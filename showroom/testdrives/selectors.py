@@ -72,7 +72,7 @@ def slot_starts(policy: Policy, day: dt.date) -> list[dt.datetime]:
 class Cell:
     start: dt.datetime
     state: str  # free, past, mine (a booking the user may open), busy (someone else's)
-    booking_id: int | None = None
+    booking_id: int | None = None  # shown (linked) only for "mine"; for "busy" it only groups the slots
     first: bool = False  # the first slot of its booking on this row
     title: str = ""
     consultant: str = ""
@@ -119,7 +119,8 @@ def _cell(start: dt.datetime, length: dt.timedelta, held: dict[dt.datetime, dict
     if booking is not None:
         return Cell(start=start, state="mine", booking_id=booking_id, first=first, title=booking.lead.customer.name,
                     consultant=consultant, status=hold["booking__status"])
-    return Cell(start=start, state="busy", first=first, consultant=consultant, status=hold["booking__status"])
+    return Cell(start=start, state="busy", booking_id=booking_id, first=first, consultant=consultant,
+                status=hold["booking__status"])
 
 
 def _row(label, key, starts: list[dt.datetime], length, held, visible, now) -> Row:

@@ -176,9 +176,12 @@ def _check_lead_free(lead: Lead, starts_at: dt.datetime, ends_at: dt.datetime, *
 
 
 def _reminder_due(starts_at: dt.datetime, now: dt.datetime) -> dt.datetime:
-    """The day before the drive, in the morning, to confirm it with the customer (now, if that has passed)."""
+    """The morning before the drive, to confirm it with the customer; for a drive booked later than that, within the
+    hour (and before the drive), so the reminder is not overdue the moment it is made."""
     day_before = clock.at_local(timezone.localtime(starts_at).date() - dt.timedelta(days=1), 10)
-    return max(day_before, min(now, starts_at))
+    if day_before > now:
+        return day_before
+    return max(now, min(now + dt.timedelta(hours=1), starts_at - dt.timedelta(minutes=30)))
 
 
 def _plan_reminder(*, actor, booking: Booking, vehicle: Vehicle, now: dt.datetime) -> None:

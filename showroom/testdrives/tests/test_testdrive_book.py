@@ -121,9 +121,12 @@ def test_a_reminder_for_the_consultant_is_due_the_day_before(consultant, lead, c
     assert "15:00" in task.title and "京A12345" in task.title
 
 
-def test_a_reminder_for_a_drive_today_is_due_now(consultant, lead, car):
+def test_a_reminder_for_a_drive_booked_after_the_morning_before_is_due_within_the_hour(consultant, lead, car):
     booking = td.testdrive_book(actor=consultant, lead=lead, vehicle=car, starts_at=at(TODAY, 15))
-    assert booking.reminder_task.due_at == at(TODAY, 10, 5)
+    assert booking.reminder_task.due_at == at(TODAY, 11, 5)
+    soon = td.testdrive_book(actor=consultant, lead=file_lead(consultant, name="李雷", mobile="13900139000"), vehicle=car,
+                             starts_at=at(TODAY, 10, 30))
+    assert soon.reminder_task.due_at == at(TODAY, 10, 5)  # the drive is in 25 minutes: confirm now
 
 
 def test_a_manager_books_for_a_consultants_lead_and_the_reminder_goes_to_the_consultant(manager, consultant, lead, car):

@@ -267,7 +267,7 @@ def test_moving_a_booking_moves_its_slot_and_its_reminder(consultant, booking, c
     moved = td.testdrive_reschedule(actor=consultant, booking=booking, vehicle=car, starts_at=at(TOMORROW, 15))
     old_task.refresh_from_db()
     assert old_task.status == TaskStatus.CANCELLED
-    assert moved.reminder_task.status == TaskStatus.OPEN and moved.reminder_task.due_at == NOW
+    assert moved.reminder_task.status == TaskStatus.OPEN and moved.reminder_task.due_at == NOW + dt.timedelta(hours=1)
     assert sorted(SlotHold.objects.filter(booking=booking).values_list("starts_at", flat=True)) == [
         at(TOMORROW, 15), at(TOMORROW, 15, 15)]
 

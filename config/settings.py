@@ -169,6 +169,11 @@ LEAD_STEP_PANELS: list[str] = [
     "showroom.aftercare.panels.lead_panel",
 ]
 
+# Cards the later steps add to the consultant's workbench and to the manager's page (approvals waiting, deliveries
+# due …): each is a function (request) -> {"template": …, …context} or None, with a fixed number of queries.
+WORKBENCH_PANELS: list[str] = []
+MANAGER_PANELS: list[str] = []
+
 # Demo data of the later steps, run in order after the prospect core inside the same transaction: each is a
 # function (store, rng) -> list of summary lines (see showroom/accounts/demo.py).
 DEMO_EXTENSIONS: list[str] = [

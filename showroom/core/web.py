@@ -66,3 +66,17 @@ def querystring_without_page(request) -> str:
 
 def refuse(request, err: DomainError) -> None:
     messages.error(request, str(err.message) or _("The action was refused."))
+
+
+def panels(setting: str, request, *args) -> list[dict]:
+    """The cards other apps add to a page (settings.LEAD_STEP_PANELS, WORKBENCH_PANELS, MANAGER_PANELS): each
+    function takes the request (and the page's record) and returns {"template": …, …context} or None."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    found = []
+    for path in getattr(settings, setting):
+        panel = import_string(path)(request, *args)
+        if panel:
+            found.append(panel)
+    return found

@@ -15,7 +15,7 @@ from showroom.accounts.selectors import task_owners
 from showroom.core import clock
 from showroom.core.errors import DomainError, NotFound
 from showroom.core.scoping import get_visible
-from showroom.core.web import form_error, next_url, paginate, querystring_without_page, render_form
+from showroom.core.web import form_error, next_url, paginate, panels, querystring_without_page, render_form
 from showroom.leads import selectors as leads
 from showroom.reception import selectors as reception
 
@@ -77,6 +77,7 @@ def workbench(request):
         "walk_ins": walk_ins,
         "pipeline": leads.pipeline_counts(user, owner_id=user.pk),
         "first_response": list(first_response),
+        "panels": panels("WORKBENCH_PANELS", request),
     })
 
 

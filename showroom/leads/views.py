@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -23,7 +21,14 @@ from showroom.core import clock
 from showroom.core.choices import Channel, Source
 from showroom.core.errors import DomainError, NotFound, PermissionDenied
 from showroom.core.scoping import get_visible
-from showroom.core.web import next_url, paginate, querystring_without_page, refuse_on_form, render_form
+from showroom.core.web import (
+    next_url,
+    paginate,
+    panels,
+    querystring_without_page,
+    refuse_on_form,
+    render_form,
+)
 from showroom.followups import selectors as followups
 from showroom.followups import services as followup_services
 from showroom.followups.models import Direction, Outcome, ScriptScenario, TaskStatus
@@ -204,23 +209,12 @@ def _detail_context(request, lead: Lead, **bound) -> dict:
     }
     forms.update(bound)
     return {
-        "step_panels": lead_step_panels(request, lead),
+        "step_panels": panels("LEAD_STEP_PANELS", request, lead),
         "lead": lead, "customer": lead.customer, "now": now, "is_overdue": lead.overdue_at(now),
         "steps": _stage_steps(lead, timeline), "tasks": tasks, "pending_loss": pending,
         "script_groups": _script_groups(user, _default_scenario(lead, timeline)),
         "timeline": _timeline_entries(timeline), **flags, **forms,
     }
-
-
-def lead_step_panels(request, lead: Lead) -> list[dict]:
-    """The cards the later steps of the process (needs analysis, presentation, test drive, quote …) put on the
-    lead page: each app named in settings.LEAD_STEP_PANELS returns its template and context, or None."""
-    panels = []
-    for path in settings.LEAD_STEP_PANELS:
-        panel = import_string(path)(request, lead)
-        if panel:
-            panels.append(panel)
-    return panels
 
 
 def _decision_form(loss_request: LossRequest, data=None) -> LossDecisionForm:
@@ -609,5 +603,5 @@ def manager(request):
         "first_response": late[:MANAGER_ROWS], "more_first_response": len(late) > MANAGER_ROWS,
         "pool_count": pool.count(), "traffic": reception.traffic_today(user),
         "in_showroom": list(reception.in_showroom_now(user)), "now": clock.now(),
-        "next": request.get_full_path(),
+        "next": request.get_full_path(), "panels": panels("MANAGER_PANELS", request),
     })

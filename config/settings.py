@@ -171,8 +171,8 @@ LEAD_STEP_PANELS: list[str] = [
 
 # Cards the later steps add to the consultant's workbench and to the manager's page (approvals waiting, deliveries
 # due …): each is a function (request) -> {"template": …, …context} or None, with a fixed number of queries.
-WORKBENCH_PANELS: list[str] = []
-MANAGER_PANELS: list[str] = []
+WORKBENCH_PANELS: list[str] = [f"showroom.{app}.panels.workbench_panel" for app in ("quotes", "orders", "deliveries", "aftercare")]
+MANAGER_PANELS: list[str] = [f"showroom.{app}.panels.manager_panel" for app in ("quotes", "orders", "deliveries", "aftercare")]
 
 # Demo data of the later steps, run in order after the prospect core inside the same transaction: each is a
 # function (store, rng) -> list of summary lines (see showroom/accounts/demo.py).

@@ -3,3 +3,13 @@
 
 def lead_panel(request, lead) -> dict | None:
     return None
+
+
+def workbench_panel(request) -> dict | None:
+    """The deliveries card on the consultant's workbench (settings.WORKBENCH_PANELS)."""
+    return None
+
+
+def manager_panel(request) -> dict | None:
+    """The deliveries card on the manager's page (settings.MANAGER_PANELS)."""
+    return None

@@ -102,6 +102,7 @@ class VehicleFiltersIn(Input):
     trim_id: Id | None = None
     powertrain: list[Powertrain] = Field(default_factory=list)
     colour_id: Id | None = None
+    colour: str = Field("", max_length=50, description="A paint by name, across series (e.g. 冰川白).")
     is_display: bool | None = None
     is_test_drive: bool | None = None
     aged: bool = False
@@ -110,7 +111,7 @@ class VehicleFiltersIn(Input):
     def to_kwargs(self) -> dict:
         return {"vin": self.vin, "status": [str(s) for s in self.status] or None, "series_id": self.series_id,
                 "trim_id": self.trim_id, "powertrain": [p.value for p in self.powertrain] or None,
-                "colour_id": self.colour_id, "is_display": self.is_display, "is_test_drive": self.is_test_drive,
+                "colour_id": self.colour_id, "colour_name": self.colour, "is_display": self.is_display, "is_test_drive": self.is_test_drive,
                 "aged": self.aged, "order": self.order}
 
 

@@ -37,7 +37,7 @@ class VehicleFilterForm(StyledForm):
     trim = forms.TypedChoiceField(label=_("Trim"), required=False, coerce=int, empty_value=None)
     powertrain = forms.ChoiceField(label=_("Powertrain"), required=False, choices=[("", _("All powertrains")),
                                                                                    *Powertrain.choices])
-    colour = forms.TypedChoiceField(label=_("Colour"), required=False, coerce=int, empty_value=None)
+    colour = forms.ChoiceField(label=_("Colour"), required=False)
     display = forms.ChoiceField(label=_("Display car"), required=False, choices=YES_NO)
     test_drive = forms.ChoiceField(label=_("Test-drive car"), required=False, choices=YES_NO)
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORTS)
@@ -47,9 +47,7 @@ class VehicleFilterForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["series"].choices = [("", _("All series")), *[(s.pk, str(s)) for s in series]]
         self.fields["trim"].choices = [("", _("All trims")), *[(t.pk, _trim_label(t)) for t in trims]]
-        self.fields["colour"].choices = [("", _("All colours")),
-                                         *[(c.pk, f"{c.series.name} · {c.name}") for c in colours
-                                           if c.kind == ColourKind.EXTERIOR]]
+        self.fields["colour"].choices = [("", _("All colours")), *[(name, name) for name in colours]]
 
     def filters(self) -> dict:
         """The vehicle_list selector's keyword arguments."""
@@ -61,7 +59,7 @@ class VehicleFilterForm(StyledForm):
 
         return {
             "vin": data.get("vin") or "", "status": data.get("status") or None, "series_id": data.get("series"),
-            "trim_id": data.get("trim"), "powertrain": data.get("powertrain") or None, "colour_id": data.get("colour"),
+            "trim_id": data.get("trim"), "powertrain": data.get("powertrain") or None, "colour_name": data.get("colour") or "",
             "is_display": flag("display"), "is_test_drive": flag("test_drive"), "aged": bool(data.get("aged")),
             "order": data.get("sort") or "arrival",
         }

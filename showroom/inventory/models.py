@@ -46,7 +46,8 @@ class Vehicle(VersionedModel):
         indexes = [
             models.Index(fields=["store", "status", "arrival_date"], name="vehicle_store_status_arrival"),
             models.Index(fields=["store", "trim", "status"], name="vehicle_store_trim_status"),
-            models.Index(fields=["store", "is_test_drive"], name="vehicle_store_test_drive"),
+            # The test-drive fleet, a handful of cars among thousands: a partial index finds them directly.
+            models.Index(fields=["store", "status"], condition=Q(is_test_drive=True), name="vehicle_test_drive_cars"),
             # The stock list's default order (oldest arrival first, the ageing cars on top) without a status filter.
             models.Index(fields=["store", "arrival_date", "id"], name="vehicle_store_arrival"),
         ]

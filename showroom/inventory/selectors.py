@@ -51,10 +51,11 @@ def _list(value) -> list:
     return [value] if isinstance(value, str | int) else [v for v in value if v not in (None, "")]
 
 
-def vehicle_list(actor, *, status=None, series_id=None, trim_id=None, powertrain=None, colour_id=None,
+def vehicle_list(actor, *, status=None, series_id=None, trim_id=None, powertrain=None, colour_id=None, colour_name="",
                  is_display: bool | None = None, is_test_drive: bool | None = None, aged: bool = False,
                  vin: str = "", order: str = "arrival", ageing_days: int | None = None) -> QuerySet[Vehicle]:
-    """The stock list: the store's cars by status, series, trim, powertrain, colour, display or test-drive flag, ageing,
+    """The stock list: the store's cars by status, series, trim, powertrain, colour (one colour of a series, or a paint
+    by name across series), display or test-drive flag, ageing,
     or VIN (in full or its last six characters), with trim, series, brand and colours in the same query.
     `status` "all" lists delivered cars too; by default they are left out."""
     qs = vehicles_for(actor).select_related("trim__series__brand", "exterior_colour", "interior_colour")
@@ -74,6 +75,8 @@ def vehicle_list(actor, *, status=None, series_id=None, trim_id=None, powertrain
         qs = qs.filter(trim__powertrain__in=powertrains)
     if colour_id:
         qs = qs.filter(Q(exterior_colour_id=colour_id) | Q(interior_colour_id=colour_id))
+    if colour_name:
+        qs = qs.filter(exterior_colour__name=colour_name)
     if is_display is not None:
         qs = qs.filter(is_display=is_display)
     if is_test_drive is not None:
@@ -91,6 +94,13 @@ def vehicle_get(actor, pk) -> Vehicle:
     """One vehicle of the actor's store; NotFound (404) otherwise."""
     return get_visible(Vehicle, actor, pk, select_related=("trim__series__brand", "exterior_colour", "interior_colour",
                                                             "updated_by"))
+
+
+def exterior_colour_names(actor) -> list[str]:
+    """The paints of our brand's series, by name (the stock list filters cars by paint across series)."""
+    from showroom.catalog.selectors import colours_for
+
+    return sorted(set(colours_for(actor).filter(kind="exterior", series__brand__is_own=True).values_list("name", flat=True)))
 
 
 def test_drive_cars(actor) -> QuerySet[Vehicle]:

@@ -50,7 +50,7 @@ def stock_list(request):
     ageing_days = selectors.ageing_days_for(user.store_id)
     form = VehicleFilterForm(request.GET, series=catalog.series_for(user, own_brand=True),
                              trims=catalog.trim_search(user, own_brand=True, order="series"),
-                             colours=catalog.colours_for(user).select_related("series"))
+                             colours=selectors.exterior_colour_names(user))
     page = paginate(request, selectors.vehicle_list(user, ageing_days=ageing_days, **form.filters()))
     page.object_list = list(page.object_list)
     _mark_ageing(page.object_list, ageing_days)

@@ -14,7 +14,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from showroom.core import clock
-from showroom.inventory.models import Vehicle, VehicleStatus
+from showroom.inventory import selectors as stock
+from showroom.inventory.models import Vehicle
 
 from .models import GRAIN, Booking, Policy, Route, SlotHold
 
@@ -25,15 +26,8 @@ def store_policy(store_id: int | None) -> Policy:
 
 
 def test_drive_cars(actor) -> QuerySet[Vehicle]:
-    """The store's test-drive cars that can still be driven (not sold or delivered), by series and plate."""
-    try:  # the stock app's selector, once it exists, decides what a test-drive car is
-        from showroom.inventory.selectors import test_drive_cars as stock_test_drive_cars
-    except ImportError:
-        qs = (Vehicle.objects.visible_to(actor).filter(is_test_drive=True)
-              .exclude(status__in=[VehicleStatus.SOLD, VehicleStatus.DELIVERED]))
-    else:
-        qs = stock_test_drive_cars(actor)
-    return qs.select_related("trim__series").order_by("trim__series__name", "plate", "pk")
+    """The store's test-drive cars that can still be driven (the stock app decides which), by series and plate."""
+    return stock.test_drive_cars(actor).select_related("trim__series")
 
 
 def routes_for(actor, *, active_only: bool = False) -> QuerySet[Route]:

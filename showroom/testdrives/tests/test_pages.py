@@ -321,3 +321,10 @@ def test_hours_off_the_quarter_hour_are_refused(client, manager):
     response = client.post(reverse("testdrives:policy"), {
         "opens_at": "08:10", "closes_at": "20:00", "slot_minutes": "30", "agreement_text": "试乘试驾协议" * 20})
     assert response.status_code == 422 and 'data-field-error="opens_at"' in response.content.decode()
+
+
+def test_changing_the_day_on_the_booking_page_swaps_only_the_slot_grid(client, consultant, lead, car):
+    client.force_login(consultant)
+    response = client.get(reverse("testdrives:book", args=[lead.pk]), {"day": TOMORROW.isoformat()}, HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    assert response.status_code == 200 and "<html" not in page and slot(car, TOMORROW, 15) in page

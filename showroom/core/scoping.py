@@ -154,6 +154,16 @@ RULES: dict[str, Callable[[object], Q]] = {
     "testdrives.route": store_rule,
     "testdrives.policy": store_rule,
     "testdrives.slothold": lambda actor: store_rule(actor, "vehicle__"),  # times only, no customer data
+    "quotes.quote": lambda actor: lead_rule(actor, "lead__"),
+    "quotes.quoteline": lambda actor: lead_rule(actor, "quote__lead__"),
+    "quotes.approvalrequest": lambda actor: lead_rule(actor, "quote__lead__"),
+    "quotes.negotiationround": lambda actor: lead_rule(actor, "lead__"),
+    "quotes.quotesettings": store_rule,
+    "quotes.discountlimit": store_rule,
+    "quotes.floorprice": store_rule,
+    "quotes.unifiedprice": store_rule,
+    "quotes.insurancerate": store_rule,
+    "quotes.financepromotion": store_rule,
     "audit.auditentry": audit_rule,
     "audit.piiaccess": audit_rule,
 }

@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
 
+from showroom.core import clock
 from showroom.core.api import Body, Day, Id, Input, Pagination, Version, When, fields_renamed
 from showroom.core.scoping import get_visible
 from showroom.inventory.models import Vehicle
@@ -198,8 +199,6 @@ def _out(request, booking: Booking) -> Booking:
 @router.get("/test-drives/cars", response=list[CarOut])
 def cars(request, filters: DayIn = Query(...)):  # noqa: B008
     """The store's test-drive cars with the day's free slots."""
-    from showroom.core import clock
-
     actor = request.auth
     cars = list(selectors.test_drive_cars(actor))
     store_id = actor.store_id or (cars[0].store_id if cars else None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from showroom.core import clock
@@ -40,14 +40,15 @@ def bookings_for_lead(actor, lead) -> QuerySet[Booking]:
     """The lead's test drives, newest first, with car and route (without the signature image)."""
     return (Booking.objects.visible_to(actor).filter(lead=lead)
             .select_related("vehicle__trim__series", "route", "consultant")
-            .defer("signature_png", "agreement_text").order_by("-starts_at", "-pk"))
+            .defer("signature_png", "agreement_text")
+            .order_by(F("starts_at").desc(nulls_last=True), "-pk"))  # a decline without a slot last, on every database
 
 
 def booking_detail(actor, pk) -> Booking:
     from showroom.core.scoping import get_visible
 
     return get_visible(Booking, actor, pk, select_related=(
-        "lead__customer", "lead__owner", "vehicle__trim__series", "route", "consultant", "reminder_task"))
+        "lead__customer", "lead__owner", "vehicle__trim__series", "route", "consultant"))
 
 
 def slot_starts(policy: Policy, day: dt.date) -> list[dt.datetime]:

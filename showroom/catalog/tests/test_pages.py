@@ -45,15 +45,16 @@ def test_bad_filter_values_are_ignored_not_an_error(client, consultant, a6l):
     assert client.get(BROWSE, {"price_min": "abc", "series": "x", "seats_min": "99", "page": "zz"}).status_code == 200
 
 
-def test_the_browser_runs_the_same_queries_for_one_or_many_trims(client, consultant, a6l):
+@pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}])
+def test_the_browser_and_its_htmx_results_run_the_same_queries_for_one_or_many_trims(client, consultant, a6l, headers):
     client.force_login(consultant)
     _trims(a6l, 1)
-    client.get(BROWSE)
+    client.get(BROWSE, headers=headers)
     with CaptureQueriesContext(connection) as one:
-        client.get(BROWSE)
+        client.get(BROWSE, headers=headers)
     _trims(a6l, 30)
     with CaptureQueriesContext(connection) as many:
-        client.get(BROWSE)
+        client.get(BROWSE, headers=headers)
     assert len(one) == len(many)
 
 

@@ -41,17 +41,18 @@ def test_the_list_filters_by_vin_tail_series_and_test_drive_flag(client, consult
     assert client.get(LIST, {"series": "x", "status": "nonsense", "sort": "?", "page": "99"}).status_code == 200
 
 
-def test_the_list_runs_the_same_queries_for_one_or_many_cars(client, consultant, trim):
+@pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}])
+def test_the_list_and_its_htmx_table_run_the_same_queries_for_one_or_many_cars(client, consultant, trim, headers):
     client.force_login(consultant)
     VehicleFactory(store=consultant.store, trim=trim)
-    client.get(LIST)
+    client.get(LIST, headers=headers)
     with CaptureQueriesContext(connection) as one:
-        client.get(LIST)
+        client.get(LIST, headers=headers)
     for n in range(30):
         VehicleFactory(store=consultant.store, trim=TrimFactory(series=trim.series), vin=vin_for(1000 + n),
                        exterior_colour=ColourFactory(series=trim.series))
     with CaptureQueriesContext(connection) as many:
-        client.get(LIST)
+        client.get(LIST, headers=headers)
     assert len(one) == len(many)
 
 
@@ -147,3 +148,19 @@ def test_the_import_page_reports_refused_rows_and_imports_nothing(client, admin,
     body = client.post(reverse("inventory:import"), {"file": upload}).content.decode()
     assert 'data-row-error="3"' in body and not Vehicle.objects.exists()
     assert not AuditEntry.objects.exists()
+
+
+def test_the_vehicle_page_runs_a_fixed_number_of_queries_whatever_its_history(client, admin, trim):
+    from showroom.inventory.services import vehicle_update
+
+    car = VehicleFactory(store=admin.store, trim=trim)
+    client.force_login(admin)
+    url = reverse("inventory:detail", args=[car.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(5):
+        vehicle_update(actor=admin, vehicle=car, fields={"location": f"区{n}"}, expected_version=None)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(few) == len(many)

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from showroom.audit.models import AuditEntry
-from showroom.core.errors import DomainError, NotFound
+from showroom.core.errors import Conflict, DomainError, NotFound
 from showroom.followups.models import TaskStatus
 from showroom.leads.models import Stage, StageTransition
 from showroom.testdrives import services as td
@@ -283,3 +283,26 @@ def test_a_finished_booking_cannot_be_cancelled(consultant, booking):
     with pytest.raises(DomainError) as refused:
         td.testdrive_cancel(actor=consultant, booking=booking)
     assert refused.value.code == "booking_status"
+
+
+def test_moving_onto_a_taken_slot_is_refused_and_the_booking_keeps_its_slot(consultant, booking, car):
+    other = td.testdrive_book(actor=consultant, lead=file_lead(consultant, name="李雷", mobile="13900139000"), vehicle=car,
+                              starts_at=at(TOMORROW, 15))
+    with pytest.raises(Conflict) as refused:
+        td.testdrive_reschedule(actor=consultant, booking=booking, vehicle=car, starts_at=at(TOMORROW, 15))
+    assert refused.value.code == "slot_taken"
+    booking.refresh_from_db()
+    assert booking.starts_at == at(TODAY, 10) and booking.reminder_task.status == TaskStatus.OPEN
+    assert sorted(SlotHold.objects.filter(booking=booking).values_list("starts_at", flat=True)) == [at(TODAY, 10), at(TODAY, 10, 15)]
+    assert SlotHold.objects.filter(booking=other).count() == 2
+
+
+def test_every_step_of_the_drive_is_audited_with_who_and_what_changed(consultant, booking, route, signature_url, frozen):
+    driven(consultant, booking, route, signature_url)
+    td.testdrive_complete(actor=consultant, booking=booking, odometer_end=1210, scores=SCORES)
+    entries = list(AuditEntry.objects.filter(target_id=booking.pk, action__startswith="testdrives.").order_by("pk"))
+    assert [e.action for e in entries] == ["testdrives.booked", "testdrives.licence_checked", "testdrives.agreement_signed",
+                                           "testdrives.started", "testdrives.completed"]
+    assert all(e.actor == consultant for e in entries)
+    assert entries[-1].data["status"] == ["in_progress", "completed"] and entries[-1].data["odometer"] == [1200, 1210]
+    assert "110105199001011234" not in str(entries[1].data)  # the licence number only masked in the log

@@ -31,7 +31,7 @@ DAYS_BY_GRADE = {Grade.H: 5, Grade.A: 12, Grade.B: 25, Grade.C: 60}
 
 def seed(*, store, rng) -> list[str]:
     leads = list(Lead.objects.filter(store=store, stage__gte=Stage.NEEDS_ANALYSIS, owner__isnull=False)
-                 .exclude(status=Status.LOST).select_related("owner").order_by("pk"))
+                 .filter(status__in=(Status.OPEN, Status.WON)).select_related("owner").order_by("pk"))
     if not leads:
         return []
     # Enough to show the step on every kind of lead, few enough to keep the demo quick.

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from showroom.catalog import selectors as catalog
 from showroom.catalog.models import BodyType, Powertrain, Trim
+from showroom.catalog.templatetags.catalog_money import yuan as money
 from showroom.core import clock
 from showroom.leads.models import MANUAL_GRADES, Grade, GradePolicy, Lead, Status
 
@@ -68,11 +69,6 @@ def answer_display(analysis: NeedsAnalysis | None, name: str) -> str:
     return str(value)
 
 
-def money(value) -> str:
-    amount = Decimal(value)
-    return f"¥{amount:,.0f}" if amount == amount.to_integral_value() else f"¥{amount:,.2f}"
-
-
 def changes_between(older: NeedsAnalysis | None, newer: NeedsAnalysis) -> list[dict]:
     """The answers that differ between two versions: label, old and new as shown (the first version lists what was
     answered)."""
@@ -89,6 +85,16 @@ def answer_rows(analysis: NeedsAnalysis | None) -> list[dict]:
     """The answered questions of a version, in questionnaire order."""
     return [{"field": name, "label": str(NeedsAnalysis._meta.get_field(name).verbose_name), "value": shown}
             for name in ANSWER_FIELDS if (shown := answer_display(analysis, name))]
+
+
+def budget_range(analysis: NeedsAnalysis) -> str:
+    """¥300,000–¥400,000, or one bound ("up to ¥400,000", "from ¥300,000")."""
+    low, high = analysis.budget_min, analysis.budget_max
+    if low is not None and high is not None:
+        return f"{money(low)}–{money(high)}"
+    if high is not None:
+        return _("up to %(amount)s") % {"amount": money(high)}
+    return _("from %(amount)s") % {"amount": money(low)}
 
 
 # --- Models that fit the answers --------------------------------------------------------------------
@@ -125,13 +131,15 @@ def suggestions_for(actor, analysis: NeedsAnalysis, *, limit: int = SUGGESTIONS)
 
 def _assess(trim: Trim, a: NeedsAnalysis) -> Suggestion:
     s = Suggestion(trim=trim)
-    price = money(trim.guide_price)
-    if a.budget_max is not None:
-        if trim.guide_price <= a.budget_max:
-            s.matches.append(_("Within budget: %(price)s up to %(budget)s") % {"price": price, "budget": money(a.budget_max)})
-        else:
-            s.over_budget = trim.guide_price - a.budget_max
-            s.misses.append(_("Over budget by %(amount)s") % {"amount": money(s.over_budget)})
+    price = trim.guide_price
+    if a.budget_max is not None and price > a.budget_max:
+        s.over_budget = price - a.budget_max
+        s.misses.append(_("Over budget by %(amount)s") % {"amount": money(s.over_budget)})
+    elif a.budget_min is not None and price < a.budget_min:
+        # A car far below the budget is another class of car than the customer has in mind.
+        s.misses.append(_("Below the budget by %(amount)s") % {"amount": money(a.budget_min - price)})
+    elif a.budget_min is not None or a.budget_max is not None:
+        s.matches.append(_("Within budget: %(price)s (%(budget)s)") % {"price": money(price), "budget": budget_range(a)})
     if a.powertrain:
         wanted = Powertrain(a.powertrain).label
         if trim.powertrain == a.powertrain:

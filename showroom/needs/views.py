@@ -15,7 +15,7 @@ from showroom.core.errors import DomainError, NotFound, PermissionDenied
 from showroom.core.scoping import get_visible
 from showroom.core.web import refuse_on_form, render_form
 from showroom.leads.forms import GradeForm
-from showroom.leads.models import Lead, Status
+from showroom.leads.models import Lead, Stage, Status
 from showroom.leads.services import lead_allowed_actions
 
 from . import selectors, services
@@ -68,7 +68,7 @@ def _overview_context(request, lead: Lead, *, confirm_form=None, complete_form=N
         "grade_suggestion": grade, "can_work": allowed["edit"] and lead.status != Status.LOST,
         "can_grade": allowed["grade"] and grade is not None and grade.applicable,
         "grade_form": GradeForm(initial={"version": lead.version, "grade": grade.grade if grade else ""}),
-        "confirm_form": confirm_form, "complete_form": complete_form or CompleteForm(initial={"version": lead.version}),
+        "confirm_form": confirm_form, "presentation_stage": Stage.PRESENTATION, "complete_form": complete_form or CompleteForm(initial={"version": lead.version}),
     }
 
 

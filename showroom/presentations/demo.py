@@ -29,7 +29,7 @@ def seed(*, store, rng) -> list[str]:
     if not scripted:
         return [f"walk-around points: {points}"]
     leads = list(Lead.objects.filter(store=store, stage__gte=Stage.PRESENTATION, owner__isnull=False)
-                 .exclude(status=Status.LOST).select_related("owner").order_by("pk"))
+                 .filter(status__in=(Status.OPEN, Status.WON)).select_related("owner").order_by("pk"))
     # Enough to show the step on every kind of lead, few enough to keep the demo quick.
     leads = sorted(rng.sample(leads, min(DEMO_LEADS, len(leads))), key=lambda lead: lead.pk)
     presented = completed = 0

@@ -11,12 +11,14 @@ from django.utils.translation import gettext_lazy
 from showroom.catalog import selectors as catalog
 from showroom.catalog.models import Drive, Powertrain, Series, Trim
 from showroom.catalog.scope import group_rule
+from showroom.catalog.templatetags.catalog_money import yuan
 from showroom.core.errors import NotFound
 from showroom.leads.models import Lead
 
 from .models import Position, Presentation, WalkaroundPoint
 
 MAX_COMPETITORS = 3
+PREFILLED_RIVALS = 2
 
 
 # --- The walk-around script ------------------------------------------------------------------------
@@ -130,7 +132,7 @@ def _shown(spec: Spec, trim: Trim) -> str:
     if value in (None, ""):
         return "—"
     if spec.key == "guide_price":
-        return _money(value)
+        return yuan(value)
     if spec.key == "powertrain":
         return str(Powertrain(value).label)
     if spec.key == "drive":
@@ -139,14 +141,9 @@ def _shown(spec: Spec, trim: Trim) -> str:
     return f"{number} {spec.unit}".strip()
 
 
-def _money(value) -> str:
-    amount = Decimal(value)
-    return f"¥{amount:,.0f}" if amount == amount.to_integral_value() else f"¥{amount:,.2f}"
-
-
 def _diff_text(spec: Spec, diff) -> str:
     if spec.key == "guide_price":
-        return _money(abs(diff))
+        return yuan(abs(diff))
     magnitude = abs(diff)
     number = f"{magnitude:,}" if not isinstance(magnitude, Decimal) else f"{magnitude:,.1f}"
     return f"{number} {spec.unit}".strip()
@@ -219,4 +216,14 @@ def comparison_prefill(actor, lead: Lead, *, analysis=None) -> tuple[int | None,
         cheapest.setdefault(trim.series_id, trim)
     own_id = confirmed[0].pk if confirmed else next((cheapest[s.pk].pk for s in series if s.brand.is_own), None)
     others = [cheapest[s.pk].pk for s in series if not s.brand.is_own][:MAX_COMPETITORS]
+    own = next((t for t in trims if t.pk == own_id), confirmed[0] if confirmed else None)
+    if own is not None and not others:
+        # No competitor named: the nearest in price of the same body, one per series, as a starting point.
+        rivals = sorted((t for t in trims if not t.series.brand.is_own and t.series.body_type == own.series.body_type),
+                        key=lambda t: (abs(t.guide_price - own.guide_price), t.pk))
+        taken: set[int] = set()
+        for trim in rivals:
+            if len(others) < PREFILLED_RIVALS and trim.series_id not in taken:
+                taken.add(trim.series_id)
+                others.append(trim.pk)
     return own_id, others

@@ -36,7 +36,7 @@ def test_the_questionnaire_saves_a_new_version_and_opens_the_suggestions(client,
     analysis = NeedsAnalysis.objects.get(lead=lead)
     assert analysis.budget_max == 420000 and analysis.usage == ["family"] and analysis.home_charging is True
     page = client.get(response["Location"]).content.decode()
-    assert "Within budget: ¥398,800 up to ¥420,000" in page and "Over budget by ¥8,800" in page
+    assert "Within budget: ¥398,800 (up to ¥420,000)" in page and "Over budget by ¥8,800" in page
     form = client.get(url).content.decode()
     assert 'name="based_on" value="1"' in form and 'value="420000"' in form
 

@@ -24,7 +24,7 @@ def test_trims_within_budget_with_the_wished_powertrain_and_seats_come_first_wit
         "budget_max": "420000", "powertrain": "petrol", "seats_min": 5, "body_type": "suv"})
     ranked = selectors.suggestions_for(consultant, analysis)
     assert ranked[0].trim == own_range["q5l"] and ranked[0].fits
-    assert ranked[0].matches == ["Within budget: ¥398,800 up to ¥420,000", "Petrol as wished", "5 seats (needs 5)",
+    assert ranked[0].matches == ["Within budget: ¥398,800 (up to ¥420,000)", "Petrol as wished", "5 seats (needs 5)",
                                  "SUV as wished"]
     by_series = {s.trim.series.name: s for s in ranked}
     assert by_series["A6L"].misses == ["Over budget by ¥8,800", "Sedan, not SUV"]
@@ -97,3 +97,12 @@ def test_models_are_confirmed_on_recorded_answers_only(consultant, lead, own_ran
     with pytest.raises(DomainError) as refused:
         needs_confirm_models(actor=consultant, lead=lead, trim_ids=[own_range["q5l"].pk])
     assert refused.value.code == "no_answers"
+
+
+def test_a_car_far_below_the_budget_is_another_class_and_ranks_after_those_within_it(consultant, lead, own_range):
+    analysis = needs_record(actor=consultant, lead=lead, answers={"budget_min": "400000", "budget_max": "450000"})
+    by_series = suggested(consultant, analysis)
+    assert by_series["Q6L e-tron"].misses == ["Below the budget by ¥30,200"]
+    assert by_series["A6L"].matches == ["Within budget: ¥428,800 (¥400,000–¥450,000)"]
+    ranked = [s.trim.series.name for s in selectors.suggestions_for(consultant, analysis)]
+    assert ranked.index("A6L") < ranked.index("Q6L e-tron")

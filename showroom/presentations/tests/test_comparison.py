@@ -47,3 +47,16 @@ def test_the_lead_prefills_our_model_and_the_competitors_it_named(consultant, le
     lead.models_of_interest = "Q5L"
     analysis = needs_record(actor=consultant, lead=lead, answers={"competitors": "宝马 X3"})
     assert selectors.comparison_prefill(consultant, lead, analysis=analysis) == (q5l_trim.pk, [x3_trim.pk])
+
+
+def test_without_a_named_competitor_the_nearest_in_price_of_the_same_body_are_offered(consultant, lead, q5l_trim, x3_trim):
+    from showroom.catalog.models import BodyType
+    from showroom.catalog.tests.factories import SeriesFactory
+
+    sedan = TrimFactory(series=SeriesFactory(brand=x3_trim.series.brand, name="5系", body_type=BodyType.SEDAN),
+                        guide_price=Decimal("428000"))
+    far = TrimFactory(series=x3_trim.series, name="M40i", guide_price=Decimal("700000"))
+    lead.models_of_interest = "Q5L"
+    own, others = selectors.comparison_prefill(consultant, lead)
+    assert own == q5l_trim.pk and others == [x3_trim.pk]
+    assert sedan.pk not in others and far.pk not in others

@@ -179,6 +179,7 @@ def _drive_context(request, booking, **bound) -> dict:
         "scores": [(label, getattr(booking, name)) for name, label in FEEDBACK_ASPECTS],
         "no_show_allowed": clock.now() >= booking.starts_at if booking.starts_at else False,
         "agreement_text": booking.agreement_text or policy.agreement_text,
+        "decline_advances": lead.is_open and Stage.PRESENTATION <= lead.stage < Stage.NEGOTIATION,
     }
 
 

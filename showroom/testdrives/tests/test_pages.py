@@ -328,3 +328,14 @@ def test_changing_the_day_on_the_booking_page_swaps_only_the_slot_grid(client, c
     response = client.get(reverse("testdrives:book", args=[lead.pk]), {"day": TOMORROW.isoformat()}, HTTP_HX_REQUEST="true")
     page = response.content.decode()
     assert response.status_code == 200 and "<html" not in page and slot(car, TOMORROW, 15) in page
+
+
+def test_declining_a_booked_drive_on_its_page_frees_the_car_and_moves_the_lead_on(client, consultant, booking):
+    client.force_login(consultant)
+    page = client.get(reverse("testdrives:drive", args=[booking.pk])).content.decode()
+    assert 'data-testid="decline-form"' in page and 'name="advance"' in page
+    response = client.post(reverse("testdrives:decline", args=[booking.pk]), {"reason": "预算不够，暂不试驾", "advance": "on"})
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    booking.lead.refresh_from_db()
+    assert booking.status == BookingStatus.DECLINED and booking.lead.stage == Stage.NEGOTIATION

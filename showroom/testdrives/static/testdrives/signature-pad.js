@@ -72,6 +72,8 @@
       field.value = drawn ? canvas.toDataURL("image/png") : "";
     });
     fit();
+    // A turned tablet resizes the pad: fit it again unless the customer has signed (that would wipe the signature).
+    window.addEventListener("resize", function () { if (!drawn) fit(); });
   }
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -115,20 +115,19 @@ def walkaround_point_move(*, actor, point: WalkaroundPoint, direction: str) -> W
         siblings = list(WalkaroundPoint.objects.select_for_update()
                         .filter(series_id=point.series_id, position=point.position, is_active=True)
                         .order_by("sort_order", "id"))
-        index = next(i for i, p in enumerate(siblings) if p.pk == point.pk) if point.is_active else None
-        other = None
-        if index is not None:
-            other_index = index - 1 if direction == "up" else index + 1
-            other = siblings[other_index] if 0 <= other_index < len(siblings) else None
-        if other is None:
+        ids = [p.pk for p in siblings]
+        index = ids.index(point.pk) if point.pk in ids else -1
+        other = index - 1 if direction == "up" else index + 1
+        if index < 0 or not 0 <= other < len(siblings):  # retired, or already first or last: nothing to move
             return point
-        # Renumber the whole position so equal sort orders (old data) cannot make the swap a no-op.
-        siblings[index], siblings[other_index] = siblings[other_index], siblings[index]
+        siblings[index], siblings[other] = siblings[other], siblings[index]
+        # Renumber the whole position, so that equal sort orders (old data) cannot turn the swap into a no-op.
         for number, sibling in enumerate(siblings, start=1):
             if sibling.sort_order != number:
                 sibling.sort_order = number
                 sibling.save(update_fields=["sort_order", "updated_at"])
-        point.sort_order = next(p.sort_order for p in siblings if p.pk == point.pk)
+            if sibling.pk == point.pk:
+                point.sort_order = number
         audit.record(actor=actor, action="presentations.point_moved", target=point, store_id=actor.store_id,
                      data={"direction": direction, "order": [p.pk for p in siblings]})
     return point

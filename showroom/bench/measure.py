@@ -477,6 +477,43 @@ def lead_create_case(c: Cast, rng: random.Random, count: int) -> Case:
 
 # --- The import --------------------------------------------------------------------------------------------
 
+STOCK_SIZE = 10_000  # issue 3: catalog search/filter and the stock list at 10,000 vehicles
+SMALL_STORE = "bench-small"
+
+
+def _small_store_consultant(c: Cast):
+    """A consultant of a second store of the group with five cars: the few-rows run of the stock cases."""
+    from showroom.accounts.models import Role, Store, User
+    from showroom.accounts.services import store_create
+    from showroom.inventory.benchmark import generate_stock
+
+    store = Store.objects.filter(code=SMALL_STORE).first()
+    if store is None:
+        store = store_create(group=c.consultant.store.group, name="小店", code=SMALL_STORE, city="上海")
+        generate_stock(store=store, count=5)
+    user, _created = User.objects.get_or_create(username="bench_small", defaults={
+        "store": store, "role": Role.CONSULTANT, "full_name": "小店顾问"})
+    return user
+
+
+def stock_cases(c: Cast) -> list[Case]:
+    """Catalog search and filters and the stock list, as pages and API requests, with 10,000 cars in the store."""
+    from showroom.inventory.benchmark import generate_stock, urls
+    from showroom.inventory.models import Vehicle
+
+    store = c.consultant.store
+    have = Vehicle.objects.filter(store=store).count()
+    if have < STOCK_SIZE:
+        generate_stock(store=store, count=STOCK_SIZE - have)
+    consultant, small = _client(c.consultant), _client(_small_store_consultant(c))
+    cases = []
+    for n, (title, url) in enumerate(urls()):
+        kind = "api" if url.startswith("/api/") else "page"
+        cases.append(Case(f"stock_{n}_{kind}", f"{title[:36]} ({STOCK_SIZE:,} cars)", f"{kind} GET {url} (consultant)",
+                          lambda i, url=url: _get(consultant, url), "list", small=lambda url=url: _get(small, url)))
+    return cases
+
+
 def import_sheet(size: int, rows: int, rng: random.Random, fmt: str = "csv") -> tuple[bytes, dict]:
     """A platform's export: ~5% mobiles already in the file, ~2% repeated within the sheet, the rest new."""
     header = ["姓名", "手机号", "来源", "意向车型", "预算", "城市", "备注", "线索编号"]
@@ -562,6 +599,7 @@ def run_all(*, size: int, repeat: int, warmup: int, import_rows: int, import_for
         ("workbench", lambda: [workbench_case(c)]),
         ("lead_detail", lambda: [lead_detail_case(c)]),
         ("lead_create_api", lambda: [lead_create_case(c, rng, repeat + warmup + CAPTURE_RUNS + 1)]),
+        ("stock", lambda: stock_cases(c)),
     ]
     for prefix, build in builders:
         if only and not any(prefix.startswith(p) or p.startswith(prefix) for p in only):

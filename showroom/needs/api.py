@@ -119,7 +119,8 @@ class SuggestionsOut(Schema):
 # --- Input --------------------------------------------------------------------------------------
 
 class AnswersIn(Body):
-    """Every answer optional; ranges and choices are checked by the service (400 naming the field)."""
+    """The whole set of answers of the new version: every answer optional, one left out is unanswered in it.
+    Ranges and choices are checked by the service (400 naming every field at fault)."""
 
     based_on: int | None = Field(None, ge=0, le=2**31 - 1,
                                  description="The version you revise (0 for the first); a newer save answers 409.")

@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.db.models import F
+
 from showroom.catalog import selectors as catalog
 from showroom.core import clock
 from showroom.core.errors import DomainError
-from showroom.leads.models import Grade, Lead, Stage, Status
+from showroom.leads.models import Grade, Lead, Stage, StageTransition, Status
 
 from . import selectors, services
 from .models import NeedsAnalysis
@@ -60,9 +62,28 @@ def seed(*, store, rng) -> list[str]:
                 confirmed += 1
             if lead.stage > Stage.NEEDS_ANALYSIS:  # done on the way; completing moves a lead past it nowhere
                 services.needs_complete(actor=actor, lead=lead)
+            _date_from_history(lead)
         except DomainError:  # a lead the demo left in a state the services refuse (e.g. unassigned) stays unanswered
             continue
     return [f"needs analyses: {recorded} leads ({revised} revised, {confirmed} with confirmed models)"]
+
+
+def step_reached_at(lead: Lead, stage: int) -> dt.datetime:
+    """When the lead's history says it reached `stage` (or the next step, for a skipped one); its filing otherwise."""
+    moved = (StageTransition.objects.filter(lead=lead, to_stage__gte=stage).exclude(from_stage=F("to_stage"))
+             .order_by("created_at").values_list("created_at", flat=True).first())
+    return moved or lead.created_at
+
+
+def _date_from_history(lead: Lead) -> None:
+    """The answers date from when the lead reached the needs analysis, not from the moment the demo is loaded."""
+    cap = clock.now() - dt.timedelta(minutes=5)
+    asked = min(step_reached_at(lead, Stage.NEEDS_ANALYSIS), cap)
+    done = min(max(step_reached_at(lead, Stage.PRESENTATION), asked), cap) if lead.stage > Stage.NEEDS_ANALYSIS else None
+    for analysis in NeedsAnalysis.objects.filter(lead=lead).order_by("number"):
+        at = min(asked + dt.timedelta(days=2 * (analysis.number - 1)), done or cap, cap)
+        NeedsAnalysis.objects.filter(pk=analysis.pk).update(
+            created_at=at, confirmed_at=analysis.confirmed_at and (done or at), completed_at=analysis.completed_at and done)
 
 
 def _trim_for(lead: Lead, trims: list, rng):

@@ -4,10 +4,14 @@ presentation; a lead at the presentation keeps it in progress so that it does no
 
 from __future__ import annotations
 
+import datetime as dt
+
 from showroom.accounts.models import User
 from showroom.catalog import selectors as catalog
+from showroom.core import clock
 from showroom.core.errors import DomainError
 from showroom.leads.models import Lead, Stage, Status
+from showroom.needs.demo import step_reached_at
 
 from . import selectors, services
 from .models import Presentation, WalkaroundPoint
@@ -48,6 +52,12 @@ def seed(*, store, rng) -> list[str]:
             continue
         presented += 1
         completed += presentation.is_completed
+        # Dated from when the lead reached the presentation, not from the moment the demo is loaded.
+        cap = clock.now() - dt.timedelta(minutes=5)
+        shown = min(step_reached_at(lead, Stage.PRESENTATION), cap)
+        Presentation.objects.filter(pk=presentation.pk).update(
+            created_at=shown, updated_at=shown,
+            completed_at=min(shown + dt.timedelta(minutes=40), cap) if presentation.is_completed else None)
     return [f"walk-around points: {points}; presentations: {presented} leads ({completed} completed)"]
 
 

@@ -1,3 +1,4 @@
+import datetime as dt
 import random
 from decimal import Decimal
 
@@ -5,6 +6,7 @@ from showroom.accounts.models import Role
 from showroom.accounts.tests.factories import UserFactory
 from showroom.catalog.models import BodyType
 from showroom.catalog.tests.factories import BrandFactory, SeriesFactory, TrimFactory
+from showroom.core import clock
 from showroom.leads.models import Lead, Stage
 from showroom.leads.services import lead_advance_stage
 from showroom.leads.tests.factories import LeadFactory
@@ -41,6 +43,11 @@ def test_the_demo_scripts_its_series_and_records_steps_without_moving_a_lead_bac
     assert presented == {leads[Stage.PRESENTATION].pk: False, leads[Stage.TEST_DRIVE].pk: True,
                          leads[Stage.NEGOTIATION].pk: True}
     assert all(p.covered_points.exists() for p in Presentation.objects.all())
+    # Dated from the lead's history, not from the moment the demo is loaded.
+    loaded = clock.now() - dt.timedelta(minutes=4)
+    assert all(a.created_at < loaded for a in NeedsAnalysis.objects.all())
+    assert all(p.created_at < loaded and (p.completed_at is None or p.completed_at < loaded)
+               for p in Presentation.objects.all())
     # A second run adds nothing.
     demo.seed(store=store, rng=random.Random(2))
     assert WalkaroundPoint.objects.count() == sum(counts.values()) and Presentation.objects.count() == 3

@@ -22,7 +22,7 @@ from showroom.core.web import form_error, paginate, querystring_without_page, re
 
 from . import imports, selectors, services
 from .forms import StatusForm, StockSettingsForm, VehicleFilterForm, VehicleForm
-from .models import VehicleStatus
+from .models import Vehicle, VehicleStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REPORT_ERROR_ROWS = 200
@@ -79,7 +79,39 @@ def _detail_context(request, vehicle, status_form=None) -> dict:
     if status_form is not None:
         status_form.fields["to"].choices = [(s, VehicleStatus(s).label) for s in allowed]
     return {"vehicle": vehicle, "ageing_days": ageing_days, "can_manage": can_manage, "status_form": status_form,
-            "history": entries_for(vehicle, limit=HISTORY_ROWS) if can_manage else []}
+            "history": _history(entries_for(vehicle, limit=HISTORY_ROWS)) if can_manage else []}
+
+
+def _label(value) -> str:
+    if value in VehicleStatus.values:
+        return str(VehicleStatus(value).label)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return "—" if value in (None, "") else str(value)
+
+
+def _history(entries) -> list[dict]:
+    """The car's audit entries in words: filed, status moves, and which fields changed from what to what."""
+    fields = {f.name: str(f.verbose_name) for f in Vehicle._meta.fields}
+    lines = []
+    for entry in entries:
+        data = entry.data or {}
+        if entry.action == "inventory.vehicle_status_changed":
+            text = _("Status: %(from)s → %(to)s") % {"from": _label(data.get("from")), "to": _label(data.get("to"))}
+        elif entry.action == "inventory.vehicle_created":
+            text = _("Filed as “%(status)s”") % {"status": _label(data.get("status"))}
+        elif entry.action == "inventory.vehicle_updated":
+            parts = []
+            for field, (old, new) in (data.get("changes") or {}).items():
+                if field in ("trim", "exterior_colour", "interior_colour"):
+                    parts.append(fields.get(field, field))  # ids say nothing to a reader: name the field only
+                else:
+                    parts.append(f"{fields.get(field, field)}: {_label(old)} → {_label(new)}")
+            text = _("Edited: %(changes)s") % {"changes": "; ".join(parts)}
+        else:
+            text = entry.action
+        lines.append({"at": entry.created_at, "actor": entry.actor, "text": text})
+    return lines
 
 
 @login_required

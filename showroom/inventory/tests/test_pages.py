@@ -119,6 +119,7 @@ def test_an_admin_moves_a_car_to_reserved_and_a_wrong_move_is_refused(client, ad
     assert client.post(reverse("inventory:status", args=[car.pk]), {"to": "reserved", "version": 1}).status_code == 302
     car.refresh_from_db()
     assert car.status == "reserved"
+    assert "Status: In stock → Reserved" in client.get(reverse("inventory:detail", args=[car.pk])).content.decode()
     refused = client.post(reverse("inventory:status", args=[car.pk]), {"to": "delivered", "version": 2})
     assert refused.status_code == 200 and "cannot become" in refused.content.decode()
     car.refresh_from_db()

@@ -8,11 +8,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
 
 from showroom.core.api import Body, Id, Input, Money, Pagination
+from showroom.core.errors import DomainError, NotFound
 
 from . import selectors, services
 from .models import BodyType, ColourKind, Drive, Powertrain
@@ -301,3 +303,166 @@ def update_trim(request, trim_id: Id, payload: TrimPatchIn):
     if data:
         services.trim_update(actor=actor, trim=trim, fields=data)
     return selectors.trim_get(actor, trim_id)
+
+
+# --- Colours, option packages, accessories ----------------------------------------------------------
+
+class ColourIn(Body):
+    kind: ColourKind = ColourKind.EXTERIOR
+    name: str = Field(..., max_length=50)
+    code: str = Field("", max_length=20)
+    surcharge: Money = Field(Decimal("0"), description="Yuan; 0 for a standard colour.")
+
+
+class ColourPatchIn(Body):
+    kind: ColourKind = None  # type: ignore[assignment]
+    name: str = Field(None, max_length=50)
+    code: str = Field(None, max_length=20)
+    surcharge: Money = None  # type: ignore[assignment]
+    is_active: bool = Field(None, description="false stops offering the colour, true offers it again.")
+
+
+class OptionIn(Body):
+    name: str = Field(..., max_length=100)
+    code: str = Field("", max_length=20)
+    description: str = Field("", max_length=2000)
+    price: Money
+
+
+class OptionPatchIn(Body):
+    name: str = Field(None, max_length=100)
+    code: str = Field(None, max_length=20)
+    description: str = Field(None, max_length=2000)
+    price: Money = None  # type: ignore[assignment]
+    is_active: bool = Field(None, description="false stops offering the package, true offers it again.")
+
+
+class AccessoryIn(Body):
+    brand_id: Id
+    series_id: Id | None = Field(None, description="The series it fits; null: every series of the brand.")
+    name: str = Field(..., max_length=100)
+    code: str = Field("", max_length=30)
+    category: str = Field("", max_length=50)
+    price: Money
+
+
+class AccessoryPatchIn(Body):
+    series_id: Id | None = None
+    name: str = Field(None, max_length=100)
+    code: str = Field(None, max_length=30)
+    category: str = Field(None, max_length=50)
+    price: Money = None  # type: ignore[assignment]
+    is_active: bool = Field(None, description="false stops selling the accessory, true sells it again.")
+
+
+class ColourFullOut(ColourOut):
+    series_id: int
+    is_active: bool
+
+
+class OptionFullOut(OptionOut):
+    series_id: int
+    is_active: bool
+
+
+class AccessoryFullOut(AccessoryOut):
+    brand_id: int
+    is_active: bool
+
+
+def _get(queryset, pk):
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def _present(data: dict) -> dict:
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@router.get("/series/{series_id}/colours", response=list[ColourFullOut])
+def list_colours(request, series_id: Id, active_only: bool = True):
+    """The paints and interiors of a series, with their surcharge."""
+    series = selectors.series_get(request.auth, series_id)
+    return list(selectors.colours_for(request.auth, series_id=series.pk, active_only=active_only))
+
+
+@router.post("/series/{series_id}/colours", response={201: ColourFullOut})
+def create_colour(request, series_id: Id, payload: ColourIn):
+    """Add a colour to a series (admins)."""
+    series = selectors.series_get(request.auth, series_id)
+    return Reply(201, services.colour_create(actor=request.auth, series=series, fields=payload.dict()))
+
+
+@router.patch("/colours/{colour_id}", response=ColourFullOut)
+def update_colour(request, colour_id: Id, payload: ColourPatchIn):
+    """Change a colour, stop offering it or offer it again (admins)."""
+    actor = request.auth
+    colour = _get(selectors.colours_for(actor, active_only=False), colour_id)
+    data = _present(payload.dict(exclude_unset=True))
+    colour = _set_active(data, colour, services.colour_retire, services.colour_reinstate, "colour", actor)
+    return services.colour_update(actor=actor, colour=colour, fields=data) if data else colour
+
+
+@router.get("/series/{series_id}/options", response=list[OptionFullOut])
+def list_options(request, series_id: Id, active_only: bool = True):
+    """The factory option packages of a series, with their price."""
+    series = selectors.series_get(request.auth, series_id)
+    return list(selectors.options_for(request.auth, series_id=series.pk, active_only=active_only))
+
+
+@router.post("/series/{series_id}/options", response={201: OptionFullOut})
+def create_option(request, series_id: Id, payload: OptionIn):
+    """Add an option package to a series (admins)."""
+    series = selectors.series_get(request.auth, series_id)
+    return Reply(201, services.option_create(actor=request.auth, series=series, fields=payload.dict()))
+
+
+@router.patch("/options/{option_id}", response=OptionFullOut)
+def update_option(request, option_id: Id, payload: OptionPatchIn):
+    """Change an option package, stop offering it or offer it again (admins)."""
+    actor = request.auth
+    option = _get(selectors.options_for(actor, active_only=False), option_id)
+    data = _present(payload.dict(exclude_unset=True))
+    option = _set_active(data, option, services.option_retire, services.option_reinstate, "option", actor)
+    return services.option_update(actor=actor, option=option, fields=data) if data else option
+
+
+@router.get("/accessories", response=list[AccessoryFullOut])
+def list_accessories(request, brand_id: Id | None = None, active_only: bool = True):
+    """The dealer accessories (精品) of your group's brands, with their price."""
+    return list(selectors.accessories_for(request.auth, brand_id=brand_id, active_only=active_only))
+
+
+def _accessory_series(actor, brand_id: int, series_id):
+    if series_id is None:
+        return None
+    series = selectors.series_for(actor, active_only=False, brand_id=brand_id).filter(pk=series_id).first()
+    if series is None:
+        raise DomainError(_("Choose a series of this brand, or none for every series."), code="series_invalid",
+                          field="series_id")
+    return series
+
+
+@router.post("/accessories", response={201: AccessoryFullOut})
+def create_accessory(request, payload: AccessoryIn):
+    """Add an accessory for one series or every series of a brand (admins)."""
+    actor = request.auth
+    data = payload.dict()
+    brand = selectors.brand_get(actor, data.pop("brand_id"))
+    data["series"] = _accessory_series(actor, brand.pk, data.pop("series_id"))
+    return Reply(201, services.accessory_create(actor=actor, brand=brand, fields=data))
+
+
+@router.patch("/accessories/{accessory_id}", response=AccessoryFullOut)
+def update_accessory(request, accessory_id: Id, payload: AccessoryPatchIn):
+    """Change an accessory, stop selling it or sell it again (admins)."""
+    actor = request.auth
+    accessory = _get(selectors.accessories_for(actor, active_only=False), accessory_id)
+    data = payload.dict(exclude_unset=True)
+    if "series_id" in data:
+        data["series"] = _accessory_series(actor, accessory.brand_id, data.pop("series_id"))
+    data = {k: v for k, v in data.items() if v is not None or k == "series"}
+    accessory = _set_active(data, accessory, services.accessory_retire, services.accessory_reinstate, "accessory", actor)
+    return services.accessory_update(actor=actor, accessory=accessory, fields=data) if data else accessory

@@ -101,3 +101,22 @@ def test_admins_keep_brands_and_series_over_the_api(client, admin, audi):
     assert series.status_code == 201
     assert send(client, "patch", f"/series/{series.json()['id']}", {"is_active": False}).json()["is_active"] is False
     assert send(client, "post", "/brands", {"name": "蔚来"}).json()["fields"]["name"]
+
+
+def test_admins_keep_colours_options_and_accessories_over_the_api(client, admin, a6l, foreign_series):
+    client.force_login(admin)
+    colour = send(client, "post", f"/series/{a6l.pk}/colours", {"name": "天云灰", "surcharge": "8000"})
+    assert colour.status_code == 201 and Decimal(colour.json()["surcharge"]) == Decimal("8000")
+    assert send(client, "patch", f"/colours/{colour.json()['id']}", {"is_active": False}).json()["is_active"] is False
+    assert client.get(f"{API}/series/{a6l.pk}/colours").json() == []
+    option = send(client, "post", f"/series/{a6l.pk}/options", {"name": "豪华舒适包", "price": "28000"})
+    assert option.status_code == 201
+    assert send(client, "patch", f"/options/{option.json()['id']}", {"price": "26000"}).json()["price"] == "26000.00"
+    accessory = send(client, "post", "/accessories", {"brand_id": a6l.brand_id, "series_id": a6l.pk, "name": "轮毂",
+                                                      "price": "19800"})
+    assert accessory.status_code == 201 and accessory.json()["series_id"] == a6l.pk
+    wrong = send(client, "post", "/accessories", {"brand_id": a6l.brand_id, "series_id": foreign_series.pk, "name": "x",
+                                                  "price": "1"})
+    assert wrong.status_code == 400 and "series_id" in wrong.json()["fields"]
+    assert send(client, "post", f"/series/{foreign_series.pk}/colours", {"name": "白"}).status_code == 404
+    assert send(client, "patch", f"/accessories/{accessory.json()['id']}", {"series_id": None}).json()["series_id"] is None

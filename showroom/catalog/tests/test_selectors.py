@@ -57,3 +57,17 @@ def test_search_reads_trims_with_series_and_brand_in_one_query(consultant, store
     with CaptureQueriesContext(connection) as queries:
         names = [f"{t.series.brand.name} {t.series.name} {t.name}" for t in trim_search(consultant)]
     assert len(names) == 3 and len(queries) == 1
+
+
+def test_odd_filter_values_from_a_caller_are_no_filter_rather_than_an_error(consultant, store):
+    _catalog(store)
+    assert trim_search(consultant, brand_id="abc", series_id=-1, seats_min="x", price_min="junk").count() == 3
+
+
+def test_a_group_admin_without_a_store_sees_the_one_groups_catalog(store):
+    from showroom.accounts.models import Role
+    from showroom.accounts.tests.factories import UserFactory
+
+    trims = _catalog(store)
+    group_admin = UserFactory(store=None, role=Role.GROUP_ADMIN)
+    assert set(trim_search(group_admin)) == set(trims.values())

@@ -26,7 +26,9 @@ class Command(BaseCommand):
                 for entry in catalog:
                     if entry.obsolete:
                         continue
-                    if entry.msgid_plural and not all(entry.msgstr_plural.values()):
+                    if "fuzzy" in entry.flags:  # a guess from a similar string: English is the string itself
+                        entry.msgstr, entry.msgstr_plural = "", {}
+                    if entry.msgid_plural and not (entry.msgstr_plural and all(entry.msgstr_plural.values())):
                         entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
                     elif not entry.msgid_plural and not entry.msgstr:
                         entry.msgstr = entry.msgid

@@ -55,7 +55,7 @@ def questionnaire(request, lead_id):
                        partial="needs/_questionnaire_form.html")
 
 
-def _overview_context(request, lead: Lead, *, confirm_form=None, complete_form=None) -> dict:
+def _overview_context(request, lead: Lead, *, confirm_form=None) -> dict:
     user = request.user
     latest = selectors.latest_of(user, lead)
     suggestions = selectors.suggestions_for(user, latest) if latest else []
@@ -68,7 +68,8 @@ def _overview_context(request, lead: Lead, *, confirm_form=None, complete_form=N
         "grade_suggestion": grade, "can_work": allowed["edit"] and lead.status != Status.LOST,
         "can_grade": allowed["grade"] and grade is not None and grade.applicable,
         "grade_form": GradeForm(initial={"version": lead.version, "grade": grade.grade if grade else ""}),
-        "confirm_form": confirm_form, "presentation_stage": Stage.PRESENTATION, "complete_form": complete_form or CompleteForm(initial={"version": lead.version}),
+        "confirm_form": confirm_form, "presentation_stage": Stage.PRESENTATION,
+        "complete_form": CompleteForm(initial={"version": lead.version}),
     }
 
 

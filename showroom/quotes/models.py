@@ -464,3 +464,8 @@ class NegotiationRound(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lead_id} @ {self.happened_at:%Y-%m-%d}"
+
+    @property
+    def objection_labels(self) -> list[str]:
+        labels = dict(Objection.choices)
+        return [str(labels.get(value, value)) for value in self.objections]

@@ -85,7 +85,7 @@ def quote_get(actor, pk, *, with_lines: bool = True) -> Quote:
 
 def quotes_with_lines(actor, lead, ids=None) -> list[Quote]:
     """A lead's quotes (or some of them) with their lines, oldest version first: for the comparison."""
-    qs = quotes_for_lead(actor, lead).prefetch_related(Prefetch("lines", queryset=QuoteLine.objects.order_by(
+    qs = quotes_for_lead(actor, lead).select_related("lead", "lead__customer", "store").prefetch_related(Prefetch("lines", queryset=QuoteLine.objects.order_by(
         "kind", "position", "pk"), to_attr="line_list"))
     if ids is not None:
         qs = qs.filter(pk__in=ids)

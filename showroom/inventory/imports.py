@@ -67,7 +67,7 @@ STATUS_ALIASES: dict[str, tuple[str, ...]] = {
     VehicleStatus.FACTORY_ORDER: ("期车", "订车", "厂家订单", "已订货", "factory order", "ordered"),
     VehicleStatus.IN_TRANSIT: ("在途", "运输中", "发运", "in transit", "shipped"),
     VehicleStatus.IN_STOCK: ("在库", "现车", "库存", "在店", "in stock", "stock"),
-    VehicleStatus.RESERVED: ("已预订", "预订", "已锁定", "锁车", "reserved"),
+    VehicleStatus.RESERVED: ("已预订", "预订", "已预留", "预留", "已锁定", "锁车", "reserved"),
     VehicleStatus.SOLD: ("已售", "已销售", "售出", "sold"),
     VehicleStatus.DELIVERED: ("已交车", "已交付", "交车", "delivered"),
 }

@@ -166,3 +166,41 @@ def test_the_template_downloads_as_a_workbook(client, admin):
     response = client.get(reverse("catalog:import_template"))
     book = load_workbook(io.BytesIO(response.content))
     assert next(book.active.iter_rows(values_only=True))[:3] == ("品牌", "车系", "车身类型")
+
+
+def test_an_admin_adds_a_brand_series_colour_option_and_accessory_through_the_forms(client, admin, audi):
+    from showroom.catalog.models import Accessory, Brand, Colour, OptionPackage, Series
+
+    client.force_login(admin)
+    assert client.post(reverse("catalog:brand_create"), {"name": "沃尔沃", "sort_order": 3}).status_code == 302
+    volvo = Brand.objects.get(name="沃尔沃")
+    assert not volvo.is_own
+    response = client.post(reverse("catalog:series_create"), {"brand": volvo.pk, "name": "XC60", "body_type": "suv"})
+    series = Series.objects.get(name="XC60")
+    assert response["Location"] == reverse("catalog:series_manage", args=[series.pk])
+    assert client.post(reverse("catalog:colour_create", args=[series.pk]),
+                       {"kind": "exterior", "name": "水晶白", "surcharge": "1.2万"}).status_code == 302
+    assert Colour.objects.get(name="水晶白").surcharge == Decimal("12000.00")
+    assert client.post(reverse("catalog:option_create", args=[series.pk]), {"name": "舒适包", "price": "9800"}).status_code == 302
+    assert OptionPackage.objects.filter(series=series, name="舒适包").exists()
+    assert client.post(reverse("catalog:accessory_create"), {"brand": volvo.pk, "series": series.pk, "name": "脚垫",
+                                                             "price": "1280"}).status_code == 302
+    assert Accessory.objects.get(name="脚垫").series == series
+    taken = client.post(reverse("catalog:brand_create"), {"name": "沃尔沃"})
+    assert 'data-field-error="name"' in taken.content.decode()
+    assert AuditEntry.objects.filter(action__startswith="catalog.", action__endswith="_created").count() == 5
+
+
+def test_an_edit_form_saves_changes_and_shows_the_rules_refusal(client, admin, a6l):
+    trim = TrimFactory(series=a6l)
+    client.force_login(admin)
+    url = reverse("catalog:trim_edit", args=[trim.pk])
+    form = client.get(url).content.decode()
+    assert 'value="398800"' in form
+    data = {"name": trim.name, "model_year": 2026, "guide_price": "39.58万", "powertrain": "phev", "displacement_cc": 1984,
+            "seats": 5, "drive": "awd"}
+    refused = client.post(url, data)
+    assert 'data-field-error="battery_kwh"' in refused.content.decode()
+    assert client.post(url, {**data, "battery_kwh": "25.9", "range_km": "110"}).status_code == 302
+    trim.refresh_from_db()
+    assert trim.powertrain == "phev" and trim.guide_price == Decimal("395800.00")

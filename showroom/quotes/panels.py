@@ -3,9 +3,8 @@ approval requests and the manager's decisions until seen) and on the manager's p
 
 from __future__ import annotations
 
-from showroom.leads.models import Stage
-
 from . import selectors
+from .models import QuoteStatus
 from .views import may_work
 
 SHOWN = 6  # newest versions on the lead card; the comparison page has them all
@@ -16,7 +15,8 @@ def lead_panel(request, lead) -> dict | None:
     """The lead's quote versions with status, total and monthly instalment, and the quote actions (two queries)."""
     user = request.user
     quotes = list(selectors.quotes_for_lead(user, lead)[:SHOWN + 1])
-    works = may_work(user, lead) and lead.is_open and lead.owner_id is not None and lead.stage < Stage.ORDER
+    accepted = any(q.status == QuoteStatus.ACCEPTED for q in quotes)
+    works = may_work(user, lead) and lead.is_open and lead.owner_id is not None and not accepted
     if not quotes and not works:
         return None
     rounds = selectors.rounds_for_lead(user, lead).count()

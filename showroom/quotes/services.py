@@ -122,6 +122,14 @@ def _require_open_lead(lead: Lead) -> None:
         raise DomainError(_("Quotes can only be made for an open lead."), code="lead_not_open", field="lead")
 
 
+def _refuse_after_acceptance(lead: Lead) -> None:
+    """Once the customer accepted a quote (the order is signed), prices change through the order, not new quotes.
+    A lead moved to the order step without an accepted quote (data from before the quotes app) may still get one."""
+    if Quote.objects.filter(lead_id=lead.pk, status=QuoteStatus.ACCEPTED).exists():
+        raise DomainError(_("The customer already accepted a quote; change the order instead."), code="lead_ordered",
+                          field="lead")
+
+
 def _money_or_none(value, field: str, *, default: Decimal | None = None) -> Decimal | None:
     if value in (None, ""):
         return default
@@ -405,14 +413,21 @@ def _save_new(actor, quote: Quote, lines: list[QuoteLine]) -> None:
     QuoteLine.objects.bulk_create(lines)
 
 
+def quote_inputs(quote: Quote) -> tuple[dict, list[dict]]:
+    """A quote's inputs and lines as quote_create and quote_update take them: to copy a version or change a few."""
+    fields = {name.removesuffix("_id"): getattr(quote, name) for name in _COPIED}
+    fields.update(purchase_date=quote.purchase_date, valid_until=quote.valid_until)
+    lines = [{"kind": line.kind, "name": line.name, "amount": line.amount, "option": line.option_id,
+              "accessory": line.accessory_id} for line in quote.lines.all()]
+    return fields, lines
+
+
 def quote_create(*, actor, lead: Lead, fields: dict, lines: list[dict] | None = None) -> Quote:
     """Draft a new quote version for a lead from the chosen trim, items, insurance, trade-in and payment."""
     with transaction.atomic():
         lead = _lock_lead(actor, lead.pk)
         _require_open_lead(lead)
-        if lead.stage >= Stage.ORDER:
-            raise DomainError(_("The lead already has an order; change the order instead."), code="lead_ordered",
-                              field="lead")
+        _refuse_after_acceptance(lead)
         settings = selectors.store_settings(lead.store_id)
         version = _next_version(lead)
         quote = Quote(store_id=lead.store_id, lead=lead, version=version, number=_number(lead, version),
@@ -458,12 +473,10 @@ def quote_new_version(*, actor, quote: Quote) -> Quote:
         source = _lock_quote(actor, quote)
         lead = source.lead
         _require_open_lead(lead)
-        if source.status == QuoteStatus.ACCEPTED or lead.stage >= Stage.ORDER:
-            raise DomainError(_("The lead already has an order; change the order instead."), code="lead_ordered",
-                              field="lead")
+        _refuse_after_acceptance(lead)
         settings = selectors.store_settings(lead.store_id)
         today = clock.today()
-        fields = {name.removesuffix("_id"): getattr(source, name) for name in _COPIED}
+        fields, raw_lines = quote_inputs(source)
         fields["purchase_date"] = max(source.purchase_date, today)
         fields["valid_until"] = None
         dropped = ""
@@ -471,8 +484,6 @@ def quote_new_version(*, actor, quote: Quote) -> Quote:
                                                                    on=fields["purchase_date"]).filter(
                 pk=source.promotion_id).exists():
             fields["promotion"], dropped = None, source.promotion.name
-        raw_lines = [{"kind": line.kind, "name": line.name, "amount": line.amount, "option": line.option_id,
-                      "accessory": line.accessory_id} for line in source.lines.all()]
         version = _next_version(lead)
         new = Quote(store_id=lead.store_id, lead=lead, version=version, number=_number(lead, version),
                     created_by=actor, status=QuoteStatus.DRAFT)
@@ -603,8 +614,7 @@ def quote_issue(*, actor, quote: Quote, skip_reason: str = "") -> Quote:
         if quote.valid_until < clock.today():
             raise DomainError(_("The quote expired on %(day)s: make a new version.") % {"day": quote.valid_until},
                               code="quote_expired", field="valid_until")
-        if lead.stage >= Stage.ORDER:
-            raise DomainError(_("The lead already has an order."), code="lead_ordered", field="lead")
+        _refuse_after_acceptance(lead)
         if lead.stage < Stage.NEGOTIATION:
             try:
                 leads.lead_advance_stage(actor=actor, lead=lead, to=Stage.NEGOTIATION, skip_reason=skip_reason)

@@ -36,7 +36,7 @@ from .forms import (
     UnifiedForm,
     lines_from_post,
 )
-from .models import PaymentMethod, QuoteStatus
+from .models import PaymentMethod, Quote, QuoteStatus
 
 # The quote sheet is the customer's document: in Chinese whatever the consultant's screen language.
 SHEET_LANGUAGE = "zh-hans"
@@ -215,7 +215,7 @@ def _detail_context(request, quote, **bound) -> dict:
             quote.status == QuoteStatus.DRAFT and not quote.needs_approval)) and not quote.is_expired,
         "can_request": works and quote.status == QuoteStatus.DRAFT and quote.needs_approval,
         "can_edit": works and quote.status == QuoteStatus.DRAFT,
-        "can_version": works and lead.stage < Stage.ORDER and quote.status != QuoteStatus.ACCEPTED,
+        "can_version": works and not Quote.objects.filter(lead_id=lead.pk, status=QuoteStatus.ACCEPTED).exists(),
         "can_decline": works and quote.is_open,
         "pending_approval": next((a for a in selectors.approvals_of_quote(user, quote) if a.status == "pending"), None),
     }

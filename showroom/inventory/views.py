@@ -55,6 +55,7 @@ def stock_list(request):
     page.object_list = list(page.object_list)
     _mark_ageing(page.object_list, ageing_days)
     context = {"form": form, "page": page, "query": querystring_without_page(request), "ageing_days": ageing_days,
+               "aged_count": selectors.vehicle_list(user, aged=True, ageing_days=ageing_days).count(),
                "can_manage": can(user, Capability.MANAGE_STORE)}
     partial = request.htmx and not request.htmx.history_restore_request
     return render(request, "inventory/_vehicle_table.html" if partial else "inventory/vehicle_list.html", context)

@@ -26,6 +26,7 @@ def test_every_staff_member_sees_the_stores_stock_with_ageing_cars_highlighted(c
     assert f'data-vehicle="{aged.pk}" data-aged="1"' in body and f'data-vehicle="{fresh.pk}">' in body
     assert f'data-vehicle="{theirs.pk}"' not in body
     assert body.index(f'data-vehicle="{aged.pk}"') < body.index(f'data-vehicle="{fresh.pk}"')  # longest in stock first
+    assert "1 car ageing (90 days or more in stock)" in body
     only_aged = client.get(LIST, {"aged": "on"}, headers={"HX-Request": "true"}).content.decode()
     assert only_aged.count("data-vehicle=") == 1 and "<html" not in only_aged
     assert "data-testid=\"new-vehicle\"" not in body

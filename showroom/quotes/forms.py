@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from showroom.core.forms import DateField, DateTimeField, StyledForm
 
@@ -270,7 +271,7 @@ class RatesForm(StyledForm):
 
 
 class PromotionForm(StyledForm):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("finance promotion", "Name"), max_length=100)
     lender = forms.CharField(label=_("Lender"), max_length=100)
     trims = forms.TypedMultipleChoiceField(label=_("Trims (none: every trim)"), coerce=int, required=False,
                                            widget=forms.SelectMultiple(attrs={"size": 6}))

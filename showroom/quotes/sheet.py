@@ -7,11 +7,16 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from showroom.core import clock
 
 from .models import LineKind, PaymentMethod
 from .pricing import money
+
+# The short names printed after "cash due at signing" (the choices' labels explain the rules).
+DEPOSIT_NAMES = {"earnest": lambda: pgettext("deposit", "earnest money"),
+                 "advance": lambda: pgettext("deposit", "advance payment")}
 
 
 def yuan(value) -> str:
@@ -50,8 +55,8 @@ def build(quote) -> dict:
     created = timezone.localtime(quote.created_at).date() if quote.created_at else clock.today()
 
     vehicle = [
-        _row(_("Model"), f"{trim.series.name} {trim.model_year}", key="model"),
-        _row(_("Trim"), trim.name, key="trim"),
+        _row(pgettext("quote sheet", "Model"), f"{trim.series.name} {trim.model_year}", key="model"),
+        _row(pgettext("quote sheet", "Trim"), trim.name, key="trim"),
         _row(_("Exterior colour"), str(quote.exterior_colour or "—"), key="exterior"),
         _row(_("Interior colour"), str(quote.interior_colour or "—"), key="interior"),
         _money_row(_("Guide price (MSRP)"), b["guide_price"], key="guide_price"),
@@ -138,7 +143,7 @@ def build(quote) -> dict:
     if money(b["trade_in_value"]):
         totals.append(_money_row(_("Less the trade-in value"), -money(b["trade_in_value"]), key="less_trade_in"))
     totals += [
-        _money_row(_("Cash due at signing (%(kind)s)") % {"kind": quote.get_deposit_kind_display()}
+        _money_row(_("Cash due at signing (%(kind)s)") % {"kind": DEPOSIT_NAMES[quote.deposit_kind]()}
                    if money(b["deposit"]) else _("Cash due at signing"), b["cash_due_at_signing"], key="at_signing"),
         _money_row(_("Cash due at delivery"), b["cash_due_at_delivery"], key="at_delivery", strong=True),
     ]

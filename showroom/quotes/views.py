@@ -177,6 +177,8 @@ def quote_edit(request, pk):
 def quote_preview(request, lead_id):
     """The live totals of the quote form (htmx): calculated by the service, nothing saved."""
     lead = _lead(request, lead_id)
+    if not request.POST.get("trim"):  # nothing to calculate yet: the hint, not a "required" error
+        return render(request, "quotes/_totals.html", {"lead": lead, "preview": None, "problems": []})
     context = _form_context(request, lead=lead)
     form = context["form"]
     preview = None

@@ -33,8 +33,19 @@ def _font() -> str:
     return FONT
 
 
+# Characters the Song face has no glyph for in every reader (U+2212 minus, U+00B7 middle dot) and the half-width yen,
+# which Chinese print sets full-width.
+_PRINTABLE = str.maketrans({"−": "-", "·": "，", "¥": "￥"})
+
+
+def printable(text: str) -> str:
+    """A text as the PDF sets it (see _PRINTABLE)."""
+    return str(text).translate(_PRINTABLE)
+
+
 def _fit(text: str, size: float, width: float) -> str:
     """Cut a text that would run into the next column (a long accessory name), with an ellipsis."""
+    text = printable(text)
     if pdfmetrics.stringWidth(text, FONT, size) <= width:
         return text
     while text and pdfmetrics.stringWidth(text + "…", FONT, size) > width:
@@ -55,11 +66,13 @@ class _Page:
             self.pdf.showPage()
             self.page += 1
             self.y = self.height - MARGIN
-            self.text(MARGIN, f"{self.sheet['store']} · {_('Quote')} {self.sheet['number']}", 8)
+            title = _("Quote %(number)s") % {"number": self.sheet["number"]}
+            self.text(MARGIN, f"{self.sheet['store']}  {title}", 8)
             self.y -= LINE
 
     def text(self, x: float, value: str, size: float = 10, *, right: bool = False, centre: bool = False) -> None:
         self.pdf.setFont(FONT, size)
+        value = printable(value)
         if right:
             self.pdf.drawRightString(x, self.y, value)
         elif centre:
@@ -74,7 +87,7 @@ class _Page:
     def footer(self) -> None:
         self.pdf.setFont(FONT, 8)
         self.pdf.drawCentredString(self.width / 2, MARGIN / 2,
-                                   _("Page %(page)s · all prices include VAT") % {"page": self.page})
+                                   printable(_("Page %(page)s · all prices include VAT") % {"page": self.page}))
 
 
 def _day(value) -> str:
@@ -86,7 +99,7 @@ def render(sheet: dict) -> bytes:
     _font()
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
-    pdf.setTitle(f"{_('Quote')} {sheet['number']}")
+    pdf.setTitle(_("Quote %(number)s") % {"number": sheet["number"]})
     pdf.setAuthor(sheet["store"])
     pdf.setSubject(sheet["customer"])
     page = _Page(pdf, sheet)
@@ -102,10 +115,11 @@ def render(sheet: dict) -> bytes:
     page.y -= 8 * mm
 
     meta = [
-        (_("Quote no."), f"{sheet['number']} ({_('version')} {sheet['version']})"),
+        (_("Quote no."), _("%(number)s (version %(version)s)") % {"number": sheet["number"], "version": sheet["version"]}),
         (_("Date"), _day(sheet["date"])),
         (_("Customer"), f"{sheet['customer']} {sheet['customer_mobile']}".strip()),
-        (_("Valid until"), _day(sheet["valid_until"]) + (f" ({_('expired')})" if sheet["expired"] else "")),
+        (_("Valid until"), _("%(day)s (expired)") % {"day": _day(sheet["valid_until"])} if sheet["expired"]
+         else _day(sheet["valid_until"])),
         (_("Sales consultant"), f"{sheet['consultant']} {sheet['consultant_mobile']}".strip()),
         (_("Status"), sheet["status"]),
     ]
@@ -162,7 +176,7 @@ def render(sheet: dict) -> bytes:
         page.text(MARGIN + column * third, f"{label}：____________", 10)
     page.y -= LINE * 1.6
     for column in range(3):
-        page.text(MARGIN + column * third, f"{_('Date')}：____________", 10)
+        page.text(MARGIN + column * third, _("Date") + "：____________", 10)
     page.footer()
     pdf.save()
     return buffer.getvalue()

@@ -100,7 +100,8 @@ def test_the_pdf_is_a_pdf_with_the_customer_and_the_total_in_chinese(client, con
     response = client.get(reverse("quotes:pdf", args=[quote.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
-    assert "张三" in text and "报价单" in text and f"¥{quote.total:,.2f}" in text and "落地价" in text
+    assert "张三" in text and "报价单" in text and f"￥{quote.total:,.2f}" in text and "落地价" in text
+    assert "含增值税" in text and "销售顾问" in text
 
 
 def test_versions_are_compared_side_by_side_with_differences_marked(client, consultant, lead, trim):

@@ -156,6 +156,7 @@ if env_bool("BEHIND_TLS_PROXY"):
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]
 
 # The cards the later sales steps add to the lead page, in the order of the process: each is a function
 # (request, lead) -> {"template": …, …context} or None, and must run a fixed number of queries.

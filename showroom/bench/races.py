@@ -19,6 +19,7 @@ from pathlib import Path
 # name -> (title, the function that runs it: (*, workers) -> {"succeeded", "conflicts", "errors"})
 RACES = {
     "testdrive_booking": ("20 concurrent bookings of the same test-drive slot", "showroom.testdrives.benchmark.race"),
+    "order_allocation": ("20 concurrent allocations of the same vehicle", "showroom.orders.benchmark.race"),
 }
 WORKERS = 20
 POSTGRES_DEFAULT = "postgres://postgres@127.0.0.1:5432/showroom_bench_race"

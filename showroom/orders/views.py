@@ -17,7 +17,7 @@ from showroom.catalog.selectors import trims_for
 from showroom.core import clock
 from showroom.core.errors import DomainError
 from showroom.core.scoping import get_visible
-from showroom.core.web import paginate, querystring_without_page, refuse_on_form
+from showroom.core.web import paginate, querystring_without_page, refuse_on_form, render_form
 from showroom.leads.models import Lead
 
 from . import selectors, services
@@ -92,9 +92,7 @@ def sign(request, lead_id):
         else:
             messages.success(request, _("Order %(number)s signed.") % {"number": order.number})
             return redirect(_detail_url(order))
-    context = {"lead": lead, "quotes": quotes, "chosen": chosen, "form": form}
-    status = 422 if form.errors and request.htmx else 200
-    return render(request, "orders/order_sign.html", context, status=status)
+    return render_form(request, "orders/order_sign.html", {"lead": lead, "quotes": quotes, "chosen": chosen, "form": form})
 
 
 # --- The order page ------------------------------------------------------------------------------
@@ -231,16 +229,16 @@ def change(request, pk):
         try:
             if not wanted:
                 raise DomainError(_("Nothing would change."), code="no_change", field="reason")
-            request_ = services.order_change(actor=user, order=order, changes=wanted, reason=data["reason"],
-                                             expected_version=data["version"])
+            change_request = services.order_change(actor=user, order=order, changes=wanted, reason=data["reason"],
+                                                   expected_version=data["version"])
         except DomainError as err:
             refuse_on_form(form, err)
         else:
-            messages.success(request, _("Change applied.") if request_.status == "approved"
+            messages.success(request, _("Change applied.") if change_request.status == "approved"
                              else _("Change requested; a manager decides."))
             return redirect(_detail_url(order))
-    context = {"order": order, "form": form, "applies_now": services.may_approve(user)}
-    return render(request, "orders/order_change.html", context, status=422 if form.errors and request.htmx else 200)
+    return render_form(request, "orders/order_change.html",
+                       {"order": order, "form": form, "applies_now": services.may_approve(user)})
 
 
 @login_required

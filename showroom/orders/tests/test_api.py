@@ -145,3 +145,28 @@ def test_every_orders_endpoint_is_in_the_openapi_schema():
                  "/api/v1/orders/{order_id}/ready", "/api/v1/orders/{order_id}/cancellation",
                  "/api/v1/orders/{order_id}/changes", "/api/v1/order-changes/{change_id}/decision"):
         assert path in paths, path
+
+
+def test_payments_candidates_and_changes_cost_the_same_queries_with_one_or_many_rows(
+        client, consultant, manager, order, store, trim, white, black):
+    client.force_login(consultant)
+    urls = [f"{API}/orders/{order.pk}/payments", f"{API}/orders/{order.pk}/allocation/candidates",
+            f"{API}/orders/{order.pk}/changes"]
+
+    def counts():
+        result = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            result.append(len(captured))
+        return result
+
+    car(store, trim, white, black, n=1)
+    services.payment_record(actor=consultant, order=order, kind="deposit", method="cash", amount="100")
+    services.order_change(actor=manager, order=order, changes={"delivery_place": "家"}, reason="客户要求")
+    one = counts()
+    for n in range(2, 5):
+        car(store, trim, white, black, n=n)
+        services.payment_record(actor=consultant, order=order, kind="deposit", method="cash", amount="100")
+        services.order_change(actor=manager, order=order, changes={"delivery_place": f"地点{n}"}, reason="客户要求")
+    assert counts() == one

@@ -198,3 +198,22 @@ def test_the_workbench_card_counts_the_consultants_orders(client, consultant, or
     client.force_login(consultant)
     page = client.get(reverse("followups:workbench")).content.decode()
     assert 'data-testid="orders-workbench"' in page
+
+
+def test_the_filtered_table_swapped_by_htmx_costs_the_same_queries_with_one_or_many_orders(
+        client, manager, colleague, order, trim, white):
+    client.force_login(manager)
+    url = reverse("orders:list") + "?balance_outstanding=on"
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200 and 'id="order-table"' in response.content.decode()
+        assert "<html" not in response.content.decode()
+        return len(captured)
+
+    one = count()
+    for i in range(3):
+        other_lead = file_lead(colleague, name=f"客户{i}", mobile=f"1390013900{i}")
+        services.order_sign(actor=colleague, quote=issue_quote(colleague, other_lead, trim, exterior=white))
+    assert count() == one

@@ -40,7 +40,6 @@ from showroom.leads.models import Lead, Stage, Status
 
 from . import pricing, selectors
 from .models import (
-    EXPIRING_STATUSES,
     OPEN_STATUSES,
     ApprovalRequest,
     ApprovalStatus,
@@ -935,8 +934,3 @@ def promotion_save(*, actor, promotion: FinancePromotion | None, fields: dict, t
             audit.record(actor=actor, action="quotes.promotion_created", target=promotion, data=after)
     return promotion
 
-
-def expiring(quotes) -> list[Quote]:
-    """The quotes of a list that are shown as expired (issued or approved, past their date)."""
-    today = clock.today()
-    return [q for q in quotes if q.status in EXPIRING_STATUSES and q.valid_until < today]

@@ -247,3 +247,27 @@ def test_the_negotiation_log_and_comparison_run_a_constant_number_of_queries(cli
         assert client.get(url).content.decode().count("data-round=") == 4
     with django_assert_max_num_queries(len(compare_one.captured_queries)):
         client.get(compare)
+
+
+def test_the_workbench_and_manager_cards_run_a_constant_number_of_queries(rf, consultant, manager, lead, trim,
+                                                                           django_assert_num_queries):
+    from showroom.quotes import panels
+
+    def ask():
+        quote = make_quote(consultant, lead, trim, discount=Decimal("15000"))
+        return services.quote_request_approval(actor=consultant, quote=quote, reason="客户要求")
+
+    first = ask()
+    services.approval_decide(actor=manager, approval=ask(), approve=False, comment="不行")
+    as_consultant, as_manager = rf.get("/"), rf.get("/")
+    as_consultant.user, as_manager.user = consultant, manager
+    with django_assert_num_queries(1):
+        assert len(panels.workbench_panel(as_consultant)["approvals"]) == 2
+    with django_assert_num_queries(1):
+        assert [a.pk for a in panels.manager_panel(as_manager)["approvals"]] == [first.pk]
+    for _ in range(3):
+        ask()
+    with django_assert_num_queries(1):
+        assert len(panels.workbench_panel(as_consultant)["approvals"]) == 5
+    with django_assert_num_queries(1):
+        assert len(panels.manager_panel(as_manager)["approvals"]) == 4

@@ -227,3 +227,76 @@ def test_a_trim_of_another_group_is_refused(consultant, lead, outsider):
     with pytest.raises(DomainError) as refused:
         make_quote(consultant, lead, foreign)
     assert refused.value.field == "trim"
+
+
+def test_after_the_customer_accepted_no_new_quote_or_version_is_made(consultant, lead, trim):
+    quote = services.quote_accept(actor=consultant, quote=issued_quote(consultant, lead, trim))
+    with pytest.raises(DomainError) as refused:
+        make_quote(consultant, lead, trim)
+    assert refused.value.code == "lead_ordered"
+    with pytest.raises(DomainError):
+        services.quote_new_version(actor=consultant, quote=quote)
+
+
+def test_an_nev_quote_shows_the_purchase_tax_reduction_and_no_vessel_tax(consultant, lead, ev_trim):
+    quote = make_quote(consultant, lead, ev_trim, discount=Decimal("0"))
+    tax = quote.breakdown["purchase_tax"]
+    assert Decimal(tax["reduction"]) > 0 and tax["tax"] == str(Decimal(tax["full_tax"]) - Decimal(tax["reduction"]))
+    assert quote.breakdown["vessel_tax"]["exempt"] is True
+
+
+def test_a_colour_of_another_series_and_a_foreign_option_are_refused(consultant, lead, trim, ev_trim):
+    from showroom.catalog.tests.factories import ColourFactory, OptionPackageFactory
+
+    other_colour = ColourFactory(series=ev_trim.series)
+    with pytest.raises(DomainError) as refused:
+        make_quote(consultant, lead, trim, exterior_colour=other_colour.pk)
+    assert refused.value.field == "exterior_colour"
+    other_option = OptionPackageFactory(series=ev_trim.series)
+    with pytest.raises(DomainError) as refused:
+        make_quote(consultant, lead, trim, lines=[{"kind": "option", "option": other_option.pk}])
+    assert refused.value.field == "lines"
+
+
+def test_a_trade_in_needs_the_old_car_and_its_national_subsidy_is_shown_not_deducted(consultant, lead, ev_trim):
+    with pytest.raises(DomainError) as refused:
+        make_quote(consultant, lead, ev_trim, has_trade_in=True, trade_in_value=Decimal("50000"))
+    assert refused.value.field == "trade_in_brand"
+    quote = make_quote(consultant, lead, ev_trim, discount=Decimal("0"), has_trade_in=True, trade_in_brand="大众",
+                       trade_in_model="迈腾", trade_in_value=Decimal("50000"), trade_in_bonus=Decimal("5000"),
+                       subsidy_scheme="replace")
+    assert quote.vehicle_price == Decimal("364800.00")  # the brand bonus is a price item
+    assert Decimal(quote.breakdown["national_subsidy"]) == Decimal("15000.00")  # 8 %, capped at ¥15,000
+    assert quote.cash_due_at_delivery == quote.total - Decimal("50000") - quote.cash_due_at_signing
+
+
+def test_versions_number_on_and_numbers_are_unique(consultant, lead, trim):
+    quotes = [make_quote(consultant, lead, trim) for _ in range(3)]
+    assert [q.version for q in quotes] == [1, 2, 3]
+    assert len({q.number for q in quotes}) == 3
+
+
+def test_every_status_change_is_audited_with_old_and_new(consultant, lead, trim):
+    quote = issued_quote(consultant, lead, trim)
+    services.quote_decline(actor=consultant, quote=quote, reason="太贵")
+    moves = [(e.data["from"], e.data["to"]) for e in AuditEntry.objects.filter(
+        action="quotes.status_changed", target_id=quote.pk).order_by("pk")]
+    assert moves == [("draft", "issued"), ("issued", "declined")]
+
+
+def test_negotiation_rounds_need_an_answer_and_something_the_customer_said(consultant, lead, trim, competitor_trim):
+    with pytest.raises(DomainError) as refused:
+        services.negotiation_record(actor=consultant, lead=lead, fields={"answer": "好的"})
+    assert refused.value.field == "objections"
+    with pytest.raises(DomainError) as refused:
+        services.negotiation_record(actor=consultant, lead=lead, fields={"objections": ["price"], "answer": ""})
+    assert refused.value.field == "answer"
+    with pytest.raises(DomainError) as refused:
+        services.negotiation_record(actor=consultant, lead=lead, fields={"objections": ["competitor"], "answer": "x",
+                                                                         "competitor_trim": trim.pk})
+    assert refused.value.field == "competitor_trim"  # our own trim is no competitor
+    entry = services.negotiation_record(actor=consultant, lead=lead, fields={
+        "objections": ["competitor"], "competitor_trim": competitor_trim.pk, "competitor_price": Decimal("398000"),
+        "counter_offer": Decimal("400000"), "answer": "对比保值率"})
+    assert entry.consultant == consultant
+    assert AuditEntry.objects.filter(action="quotes.negotiation_recorded").count() == 1

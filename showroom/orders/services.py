@@ -55,7 +55,6 @@ from .selectors import ZERO, balance_of
 # contract, a dealer-side cancellation and the sale of a display or test-drive car.
 APPROVE = Capability.APPROVE_LOSS
 CHANGEABLE_FIELDS = ("contract_price", "trim", "exterior_colour", "interior_colour", "delivery_date", "delivery_place")
-FOREIGN_KEYS = {"trim": Trim, "exterior_colour": Colour, "interior_colour": Colour}
 MAX_TEXT = 300
 
 
@@ -484,10 +483,6 @@ def _plain(value):
     return value
 
 
-def _current(order: Order, field: str):
-    return getattr(order, field)
-
-
 def _clean_changes(actor, order: Order, raw: dict) -> dict:
     """The requested new values, checked against the order; {field: new value} for those that differ."""
     clean: dict = {}
@@ -508,7 +503,7 @@ def _clean_changes(actor, order: Order, raw: dict) -> dict:
             _check_delivery_date(value)
         elif field == "delivery_place":
             value = _text(value, field, 200)
-        if _plain(value) != _plain(_current(order, field)):
+        if _plain(value) != _plain(getattr(order, field)):
             clean[field] = value
     trim = clean.get("trim", order.trim)
     for field, kind in (("exterior_colour", ColourKind.EXTERIOR), ("interior_colour", ColourKind.INTERIOR)):
@@ -548,7 +543,7 @@ def order_change(*, actor, order: Order, changes: dict, reason: str, expected_ve
         check_version(order, expected_version)
         _require_active(order, "reason")
         clean = _clean_changes(actor, order, dict(changes))
-        recorded = {field: [_plain(_current(order, field)), _plain(value)] for field, value in clean.items()}
+        recorded = {field: [_plain(getattr(order, field)), _plain(value)] for field, value in clean.items()}
         approve = may_approve(actor)
         if not approve and ChangeRequest.objects.filter(order=order, status=ChangeStatus.PENDING).exists():
             raise Conflict(_("A change of this order is already awaiting a manager's decision."), code="change_pending",
@@ -581,7 +576,7 @@ def order_decide_change(*, actor, request: ChangeRequest, approve: bool, comment
         order = _lock_order(actor, request.order)
         if approve:
             _require_active(order, "comment")
-            if any(_plain(_current(order, f)) != old for f, (old, _new) in request.changes.items()):
+            if any(_plain(getattr(order, f)) != old for f, (old, _new) in request.changes.items()):
                 raise Conflict(_("The order has changed since this request was made; reject it and ask again."),
                                code="change_stale", field="comment")
             raw = {f: (new["id"] if isinstance(new, dict) else new) for f, (_old, new) in request.changes.items()}

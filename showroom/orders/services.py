@@ -65,12 +65,12 @@ def may_approve(actor) -> bool:
     return can(actor, APPROVE) and sees_whole_store(actor)
 
 
-def _amount(value, field: str, *, allow_zero: bool = False) -> Decimal:
+def _amount(value, field: str) -> Decimal:
     try:
         amount = to_fen(value if isinstance(value, Decimal | int) else str(value))
     except (TypeError, ValueError, InvalidOperation):
         raise DomainError(_("Enter an amount in yuan."), code="amount_invalid", field=field) from None
-    if amount < 0 or (amount == 0 and not allow_zero):
+    if amount <= 0:
         raise DomainError(_("Enter an amount above zero."), code="amount_not_positive", field=field)
     if amount > MAX_AMOUNT:
         raise DomainError(_("Enter an amount in yuan."), code="amount_invalid", field=field)

@@ -1,0 +1,34 @@
+"""张三 took delivery of his Q5L this morning (through the delivery services): he is an owner with the store's
+post-delivery calls planned and a satisfaction survey due in seven days."""
+
+import pytest
+
+from showroom.deliveries import services as deliveries
+from showroom.deliveries.tests import conftest as shared
+from showroom.deliveries.tests.conftest import NOW, TODAY, at, ordered_lead, ready  # noqa: F401
+
+# The deliveries tests' fixtures, shared: the store's catalog, the ordered lead, the service advisor, the delivery.
+advisor, delivery, frozen, lead, lead_and_order = (shared.advisor, shared.delivery, shared.frozen, shared.lead,
+                                                   shared.lead_and_order)
+media, order, quote_settings, ready_delivery, trim = (shared.media, shared.order, shared.quote_settings,
+                                                      shared.ready_delivery, shared.trim)
+
+
+def deliver(consultant, trim, advisor, *, name="张三", mobile="13800138000"):
+    """A lead of the consultant through order, car, payment and the whole hand-over; returns its owned car."""
+    lead, _order = ordered_lead(consultant, trim, name=name, mobile=mobile)
+    booked = deliveries.delivery_schedule(actor=consultant, lead=lead, scheduled_at=NOW, place="交车区",
+                                          service_advisor=advisor)
+    ready(consultant, booked, advisor)
+    return deliveries.delivery_complete(actor=consultant, delivery=booked).owned_car
+
+
+@pytest.fixture
+def owned(consultant, ready_delivery):
+    """张三's owned car, delivered now."""
+    return deliveries.delivery_complete(actor=consultant, delivery=ready_delivery).owned_car
+
+
+@pytest.fixture
+def survey(owned):
+    return owned.surveys.get()

@@ -1,0 +1,58 @@
+"""The demo's deliveries and owners: hand-overs signed with a photo, deliveries to come, owners with their calls,
+answered surveys with a case for the manager, and a referral lead — with no lead moved backwards."""
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+import time_machine
+from django.db.models import F
+
+from showroom.accounts.demo import seed_demo
+from showroom.aftercare.models import (
+    AftercareCall,
+    Case,
+    CaseStatus,
+    OwnedCar,
+    Referral,
+    Survey,
+    SurveyStatus,
+)
+from showroom.core.choices import Source
+from showroom.deliveries.models import Delivery, DeliveryStatus
+from showroom.deliveries.photos import check_photo
+from showroom.leads.models import Stage, StageTransition, Status
+from showroom.testdrives.signature import check_png
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+AFTERNOON = dt.datetime(2026, 3, 18, 15, 5, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def demo(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DEMO_EXTENSIONS = ["showroom.catalog.demo.seed", "showroom.inventory.demo.seed",
+                                "showroom.deliveries.demo.seed", "showroom.aftercare.demo.seed"]
+    with time_machine.travel(AFTERNOON, tick=True):
+        return seed_demo(customers=80)
+
+
+def test_the_demo_hands_cars_over_and_looks_after_the_owners(demo):
+    completed = Delivery.objects.filter(status=DeliveryStatus.COMPLETED)
+    assert completed.count() >= 3 and Delivery.objects.filter(status=DeliveryStatus.SCHEDULED).exists()
+    for delivery in completed:
+        check_png(bytes(delivery.signature_png))
+        photo = delivery.photos.get()
+        check_photo(photo.file.read())
+        assert delivery.lead.status == Status.WON and delivery.lead.stage == Stage.DELIVERED
+    assert OwnedCar.objects.count() == completed.count()
+    assert AftercareCall.objects.filter(task__status="open").exists()
+    assert Survey.objects.filter(status=SurveyStatus.DONE, low_score=False).exists()
+    assert Case.objects.filter(status=CaseStatus.OPEN).exists()
+    given = Referral.objects.filter(outcome="given").select_related("referred_lead")
+    assert given and all(r.referred_lead.source == Source.REFERRAL for r in given)
+    assert any("Deliveries:" in line for line in demo.extensions)
+
+
+def test_the_demo_moves_no_lead_backwards(demo):
+    assert not StageTransition.objects.filter(to_stage__lt=F("from_stage")).exists()

@@ -63,7 +63,7 @@ def _settings(store, manager, own_trims, rng) -> None:
     for trim in own_trims:
         if trim not in unified and rng.random() < 0.7:
             services.floor_price_set(actor=manager, trim=trim,
-                                     price=(trim.guide_price * Decimal("0.86")).quantize(Decimal("1000")))
+                                     price=(trim.guide_price * Decimal("0.86") / 1000).quantize(Decimal(1)) * 1000)
     today = clock.today()
     ev = [t for t in own_trims if t.powertrain == "bev"]
     services.promotion_save(actor=manager, promotion=None, fields={

@@ -248,6 +248,8 @@ class RatesForm(StyledForm):
             self.fields[f"up_to_{i}"] = _money(_("Vehicle price up to (¥)"))
             self.fields[f"base_{i}"] = _money(_("Base premium (¥)"))
             self.fields[f"rate_{i}"] = _percent(_("Rate (%)"))
+        for field in self.fields.values():  # added after StyledForm styled the declared fields
+            field.widget.attrs["class"] = "form-control"
 
     def rows(self):
         return [(self[f"up_to_{i}"], self[f"base_{i}"], self[f"rate_{i}"]) for i in range(RATE_ROWS)]

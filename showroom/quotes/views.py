@@ -18,7 +18,7 @@ from showroom.catalog import selectors as catalog
 from showroom.core import clock
 from showroom.core.errors import DomainError, NotFound, PermissionDenied
 from showroom.core.scoping import get_visible
-from showroom.core.web import form_error, refuse, refuse_on_form, render_form
+from showroom.core.web import form_error, next_url, refuse, refuse_on_form, render_form
 from showroom.leads.models import Lead, Stage
 
 from . import pdf, pricing, selectors, services, sheet
@@ -367,8 +367,7 @@ def approval_decide(request, pk):
             refuse(request, err)
         else:
             messages.success(request, _("Decision recorded; the consultant sees it on their workbench."))
-    return redirect(request.POST.get("next") if (request.POST.get("next") or "").startswith("/")
-                    else reverse("quotes:approvals"))
+    return redirect(next_url(request, reverse("quotes:approvals")))
 
 
 @login_required

@@ -271,3 +271,12 @@ def test_the_workbench_and_manager_cards_run_a_constant_number_of_queries(rf, co
         assert len(panels.workbench_panel(as_consultant)["approvals"]) == 5
     with django_assert_num_queries(1):
         assert len(panels.manager_panel(as_manager)["approvals"]) == 4
+
+
+def test_a_decision_never_redirects_off_site(client, consultant, manager, lead, trim):
+    quote = make_quote(consultant, lead, trim, discount=Decimal("15000"))
+    request = services.quote_request_approval(actor=consultant, quote=quote, reason="x")
+    client.force_login(manager)
+    response = client.post(reverse("quotes:decide", args=[request.pk]),
+                           {"decision": "approve", "next": "//evil.example/"})
+    assert response.status_code == 302 and response["Location"] == reverse("quotes:approvals")

@@ -454,7 +454,8 @@ def quote_update(*, actor, quote: Quote, fields: dict, lines: list[dict] | None 
         records = _assign_inputs(actor, quote, fields, settings=settings, creating=False)
         quote_lines = _lines(actor, lines, records["trim"])
         _calculate(quote, quote_lines, records)
-        _price_checks(quote, quote.created_by or actor)
+        # A manager who changes a consultant's draft decides its price (no approval of their own change).
+        _price_checks(quote, actor if selectors.may_approve(actor) else (quote.created_by or actor))
         quote.save()
         quote.lines.all().delete()
         for line in quote_lines:

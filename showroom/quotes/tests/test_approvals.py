@@ -133,3 +133,15 @@ def test_issuing_another_version_withdraws_nothing_it_should_not(consultant, man
     request.refresh_from_db()
     pending.refresh_from_db()
     assert request.status == ApprovalStatus.WITHDRAWN and pending.status == QuoteStatus.SUPERSEDED
+
+
+def test_a_manager_changing_a_consultants_draft_decides_its_price(consultant, manager, lead, trim):
+    from .conftest import quote_fields
+
+    quote = make_quote(consultant, lead, trim, discount=Decimal("15000"))
+    assert quote.needs_approval
+    changed = services.quote_update(actor=manager, quote=quote, fields=quote_fields(trim, discount=Decimal("16000")))
+    assert not changed.needs_approval
+    # the consultant's own later change falls under their limit again
+    again = services.quote_update(actor=consultant, quote=changed, fields=quote_fields(trim, discount=Decimal("16000")))
+    assert again.needs_approval

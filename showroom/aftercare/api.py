@@ -9,6 +9,7 @@ from ninja.pagination import paginate
 
 from showroom.accounts.capabilities import require
 from showroom.core.api import Body, Id, Input, Pagination, fields_renamed
+from showroom.leads.api import UserRef
 
 from . import selectors, services
 from .models import CaseStatus, ReferralOutcome, Scale, SurveyStatus
@@ -17,15 +18,6 @@ router = Router(tags=["aftercare"])
 
 
 # --- Output -------------------------------------------------------------------------------------
-
-class UserRef(Schema):
-    id: int
-    name: str
-
-    @staticmethod
-    def resolve_name(obj) -> str:
-        return obj.display_name
-
 
 class OwnedCarOut(Schema):
     id: int
@@ -179,7 +171,7 @@ class ReferralIn(Body):
     prospect: ProspectIn | None = Field(None, description="The referred person, when the outcome is `given`.")
 
 
-def found_questions(survey) -> list[int]:
+def _question_ids(survey) -> list[int]:
     return [q.pk for q in selectors.survey_questions(survey.store_id)]
 
 
@@ -241,7 +233,7 @@ def survey(request, survey_id: Id):
 def submit(request, survey_id: Id, payload: SubmitIn):
     """Record the owner's scores; a score below the store's threshold opens a case for the manager."""
     found = selectors.survey_get(request.auth, survey_id)
-    with fields_renamed({f"q{key}": f"scores.{key}" for key in found_questions(found)}):
+    with fields_renamed({f"q{key}": f"scores.{key}" for key in _question_ids(found)}):
         services.survey_submit(actor=request.auth, survey=found, scores=payload.scores, comments=payload.comments)
     return selectors.surveys_for(request.auth).get(pk=found.pk)
 

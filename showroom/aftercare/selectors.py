@@ -9,6 +9,7 @@ from showroom.core.scoping import get_visible
 from showroom.followups.models import TaskStatus
 
 from .models import (
+    DEFAULT_CADENCE,
     DEFAULT_LOW_SCORE_PERCENT,
     AftercareCall,
     AftercareSettings,
@@ -103,10 +104,13 @@ def referrer_of(actor, lead) -> OwnedCar | None:
     return owned_cars_for(actor).filter(customer_id=lead.referrer_id).first()
 
 
+def default_cadence() -> list[dict]:
+    """The post-delivery calls of domain §1.10, as a store starts with them."""
+    return [{"days": days, "title": title, "survey": survey} for days, title, survey in DEFAULT_CADENCE]
+
+
 def store_settings(store_id) -> AftercareSettings:
     """The store's after-delivery settings, or the defaults (unsaved) before a manager or the first delivery sets them."""
-    from .services import default_cadence
-
     found = AftercareSettings.objects.filter(store_id=store_id).first()
     return found or AftercareSettings(store_id=store_id, cadence=default_cadence(), low_score_percent=DEFAULT_LOW_SCORE_PERCENT)
 

@@ -21,7 +21,6 @@ from showroom.leads import services as leads
 from showroom.leads.models import Lead
 
 from .models import (
-    DEFAULT_CADENCE,
     DEFAULT_LOW_SCORE_PERCENT,
     DEFAULT_QUESTIONS,
     AftercareCall,
@@ -38,16 +37,13 @@ from .models import (
     SurveyQuestion,
     SurveyStatus,
 )
+from .selectors import default_cadence
 
 # Cases are the manager's tool, like the store's reports: the roles that read those handle the complaints.
 HANDLE_CASES = Capability.VIEW_STORE_REPORTS
 MAX_CADENCE_STEPS = 20
 MAX_CADENCE_DAYS = 3 * 365
 SURVEY_WITHOUT_CALL_DAYS = 7
-
-
-def default_cadence() -> list[dict]:
-    return [{"days": days, "title": title, "survey": survey} for days, title, survey in DEFAULT_CADENCE]
 
 
 def store_setup(store_id: int) -> AftercareSettings:

@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 
 from showroom.core.api import Body, Day, Id, Input, Pagination, Version, When, fields_renamed
 from showroom.core.scoping import get_visible
+from showroom.leads.api import UserRef
 from showroom.leads.models import Lead
 
 from . import selectors, services
@@ -26,15 +27,6 @@ _AS_IDS = {"service_advisor": "service_advisor_id", "inspector": "inspector_id",
 
 
 # --- Output -------------------------------------------------------------------------------------
-
-class UserRef(Schema):
-    id: int
-    name: str
-
-    @staticmethod
-    def resolve_name(obj) -> str:
-        return obj.display_name
-
 
 class CarRef(Schema):
     vin: str
@@ -252,7 +244,7 @@ def remove_photo(request, photo_id: Id):
 
 @router.post("/deliveries/{delivery_id}/complete", response=DeliveryOut)
 def complete(request, delivery_id: Id):
-    """Hand the car over: refused (409-style 400 with every missing item in `fields`) until the PDI, the checklist,
-    the signature and the money are there; then the lead is won, the order delivered and the owner's calls planned."""
+    """Hand the car over: refused (400, every missing step in `fields`) until the PDI, the checklist, the signature
+    and the money are there; then the lead is won, the order delivered and the owner's calls planned."""
     delivery = services.delivery_complete(actor=request.auth, delivery=_delivery(request, delivery_id))
     return _out(request, delivery)

@@ -32,7 +32,7 @@ def workbench_panel(request) -> dict | None:
     user = request.user
     if not can(user, Capability.WORK_LEADS):
         return None
-    rows = list(selectors.upcoming(user).filter(consultant_id=user.pk)[:SHOWN])
+    rows = list(selectors.upcoming(user).filter(lead__owner_id=user.pk)[:SHOWN])
     if not rows:
         return None
     return {"template": "deliveries/_upcoming_panel.html", "deliveries": rows, "title": _("My deliveries this week")}

@@ -148,3 +148,17 @@ def test_the_store_settings_page_saves_the_cadence_and_the_questions(client, man
     assert SurveyQuestion.objects.filter(text="售后服务顾问介绍是否清楚？", scale="five").exists()
     client.force_login(consultant)
     assert client.get(reverse("aftercare:settings")).status_code == 403
+
+
+def test_the_manager_page_costs_the_same_queries_with_one_or_many_cases(client, consultant, manager, survey, trim, advisor):
+    services.survey_submit(actor=consultant, survey=survey, scores=all_scores(survey, value=2))
+    client.force_login(manager)
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("leads:manager"))
+    for i in range(3):
+        other = deliver(consultant, trim, advisor, name=f"车主{i}", mobile=f"1360000{i:04d}").surveys.get()
+        services.survey_submit(actor=consultant, survey=other, scores=all_scores(other, value=1))
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("leads:manager")).content.decode()
+    assert page.count("data-case=") == 4
+    assert len(many) == len(one)

@@ -68,6 +68,17 @@ def _trim_choices(user):
                 .order_by("series__sort_order", "series__name", "-model_year", "guide_price", "id"))
 
 
+def _suggested_trim(user, lead, trims) -> int | None:
+    """The first model the consultant confirmed in the needs analysis, if it is on sale: the quote starts there."""
+    from showroom.needs.selectors import latest_of
+
+    analysis = latest_of(user, lead)
+    if analysis is None:
+        return None
+    on_sale = {t.pk for t in trims}
+    return next((t.pk for t in analysis.confirmed_trims.all() if t.pk in on_sale), None)
+
+
 def _form_context(request, *, lead, quote=None):
     """The quote form for the lead, bound to the POST (or to ?trim=… on a refresh), with the catalog items of
     the chosen trim and the totals of what is entered so far."""
@@ -78,6 +89,8 @@ def _form_context(request, *, lead, quote=None):
     initial = QuoteForm.initial_from(quote) if quote else {
         "purchase_date": clock.today(), "payment_method": PaymentMethod.FULL, "commercial_insurance_mode": "none",
         "plate_service_fee": selectors.store_settings(lead.store_id).plate_service_fee, "deposit_kind": "earnest"}
+    if quote is None and data is None:
+        initial["trim"] = _suggested_trim(user, lead, trims)
     trim_id = (data or {}).get("trim") or initial.get("trim")
     trim = next((t for t in trims if str(t.pk) == str(trim_id)), None)
     if trim is None and quote is not None:

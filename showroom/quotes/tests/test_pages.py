@@ -280,3 +280,14 @@ def test_a_decision_never_redirects_off_site(client, consultant, manager, lead, 
     response = client.post(reverse("quotes:decide", args=[request.pk]),
                            {"decision": "approve", "next": "//evil.example/"})
     assert response.status_code == 302 and response["Location"] == reverse("quotes:approvals")
+
+
+def test_a_new_quote_starts_from_the_model_confirmed_in_the_needs_analysis(client, consultant, lead, trim, comfort):
+    from showroom.needs.services import needs_confirm_models, needs_record
+
+    needs_record(actor=consultant, lead=lead, answers={"colour": "白"})
+    needs_confirm_models(actor=consultant, lead=lead, trim_ids=[trim.pk])
+    client.force_login(consultant)
+    content = client.get(reverse("quotes:create", args=[lead.pk])).content.decode()
+    assert f'<option value="{trim.pk}" selected' in content
+    assert f'name="option_amount_{comfort.pk}"' in content

@@ -291,3 +291,15 @@ def test_a_new_quote_starts_from_the_model_confirmed_in_the_needs_analysis(clien
     content = client.get(reverse("quotes:create", args=[lead.pk])).content.decode()
     assert f'<option value="{trim.pk}" selected' in content
     assert f'name="option_amount_{comfort.pk}"' in content
+
+
+def test_a_long_quote_runs_onto_a_second_pdf_page_with_every_line(client, consultant, lead, trim):
+    from .pdf_text import check_structure, pdf_text
+
+    lines = [{"kind": "store_fee", "name": f"服务项目{i:02d}", "amount": Decimal("100")} for i in range(30)]
+    quote = issued_quote(consultant, lead, trim, lines=lines)
+    client.force_login(consultant)
+    data = client.get(reverse("quotes:pdf", args=[quote.pk])).content
+    assert check_structure(data) == 2
+    text = pdf_text(data)
+    assert all(f"服务项目{i:02d}" in text for i in range(30)) and "第 2 页" in text

@@ -11,8 +11,8 @@ Lifecycle (QuoteStatus):
       │                 └──decline──▶ declined
       └─request approval─▶ pending_approval ──approve──▶ approved ──issue──▶ issued
                                        └──reject──▶ rejected (final: make a new version)
-    Issuing a version supersedes the lead's other issued/approved versions; accepting one supersedes every other
-    open version. "Expired" is not stored: an issued or approved quote whose valid_until has passed is shown as
+    Issuing a version supersedes the lead's other issued, approved or pending versions; accepting one supersedes
+    every other open version. "Expired" is not stored: an issued or approved quote whose valid_until has passed is shown as
     expired and cannot be accepted (a new version renews it).
 """
 

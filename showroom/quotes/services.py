@@ -12,8 +12,8 @@ Rules that decide a quote (all checked here, for pages, API, demo and the orders
 - Validity: a quote is valid until its date (default: the store's validity days from today); an issued or approved
   quote past it is expired — it cannot be issued or accepted; a new version renews it.
 - Versions: a new version copies the previous one (inputs and lines) and recalculates with today's catalog price.
-  Issuing a version supersedes the lead's other issued or approved versions; accepting one supersedes every other
-  open version and withdraws their pending approvals.
+  Issuing a version supersedes the lead's other issued, approved or pending versions; accepting one supersedes
+  every other open version. Either withdraws the superseded versions' pending approval requests.
 - The first issued quote moves the lead to "Quote and negotiation" (never backwards; skipping the test drive needs
   the reason).
 """
@@ -623,7 +623,7 @@ def quote_issue(*, actor, quote: Quote, skip_reason: str = "") -> Quote:
                     raise DomainError(_("The lead has not had a test drive: give the reason for quoting without "
                                         "one."), code="skip_reason_required", field="skip_reason") from None
                 raise
-        _supersede_others(actor, quote, (QuoteStatus.ISSUED, QuoteStatus.APPROVED),
+        _supersede_others(actor, quote, (QuoteStatus.ISSUED, QuoteStatus.APPROVED, QuoteStatus.PENDING_APPROVAL),
                           _("Version %(version)s was issued.") % {"version": quote.version})
         _status_change(actor, quote, QuoteStatus.ISSUED, data={"total": quote.total, "discount": quote.discount,
                                                                "valid_until": quote.valid_until})

@@ -145,3 +145,14 @@ def test_a_manager_changing_a_consultants_draft_decides_its_price(consultant, ma
     # the consultant's own later change falls under their limit again
     again = services.quote_update(actor=consultant, quote=changed, fields=quote_fields(trim, discount=Decimal("16000")))
     assert again.needs_approval
+
+
+def test_issuing_a_newer_version_withdraws_the_older_versions_request(consultant, manager, lead, trim):
+    pending = make_quote(consultant, lead, trim, discount=Decimal("15000"))
+    request = services.quote_request_approval(actor=consultant, quote=pending, reason="客户要求")
+    services.quote_issue(actor=consultant, quote=make_quote(consultant, lead, trim, discount=Decimal("9000")))
+    request.refresh_from_db()
+    pending.refresh_from_db()
+    assert request.status == ApprovalStatus.WITHDRAWN and pending.status == QuoteStatus.SUPERSEDED
+    with pytest.raises(Conflict):
+        services.approval_decide(actor=manager, approval=request, approve=True)

@@ -44,8 +44,8 @@ def series_for(actor, own_brand: bool | None = None, *, active_only: bool = True
         qs = qs.filter(brand__is_own=own_brand)
     if active_only:
         qs = qs.filter(is_active=True, brand__is_active=True)
-    if _id(brand_id):
-        qs = qs.filter(brand_id=_id(brand_id))
+    if as_id(brand_id):
+        qs = qs.filter(brand_id=as_id(brand_id))
     return qs.order_by("-brand__is_own", "brand__sort_order", "brand__name", "sort_order", "name")
 
 
@@ -60,8 +60,8 @@ def _as_list(value) -> list[str]:
     return [value] if isinstance(value, str) else [v for v in value if v]
 
 
-def _id(value) -> int | None:
-    """An id as a caller may pass it (int or text); anything else is no filter."""
+def as_id(value) -> int | None:
+    """An id as a caller may pass it (int or text); anything else (“²”, 5,000 digits, “-1”) is none."""
     try:
         number = int(value)
     except (TypeError, ValueError):
@@ -87,20 +87,20 @@ def trim_search(actor, *, query: str = "", brand_id=None, own_brand: bool | None
     qs = trims_for(actor)
     if active_only:
         qs = qs.filter(is_active=True, series__is_active=True, series__brand__is_active=True)
-    if _id(brand_id):
-        qs = qs.filter(series__brand_id=_id(brand_id))
+    if as_id(brand_id):
+        qs = qs.filter(series__brand_id=as_id(brand_id))
     if own_brand is not None:
         qs = qs.filter(series__brand__is_own=own_brand)
-    if _id(series_id):
-        qs = qs.filter(series_id=_id(series_id))
+    if as_id(series_id):
+        qs = qs.filter(series_id=as_id(series_id))
     powertrains = _as_list(powertrain)
     if powertrains:
         qs = qs.filter(powertrain__in=powertrains)
     bodies = _as_list(body_type)
     if bodies:
         qs = qs.filter(series__body_type__in=bodies)
-    if _id(seats_min):
-        qs = qs.filter(seats__gte=_id(seats_min))
+    if as_id(seats_min):
+        qs = qs.filter(seats__gte=as_id(seats_min))
     low, high = _amount(price_min), _amount(price_max)
     if low is not None:
         qs = qs.filter(guide_price__gte=low)

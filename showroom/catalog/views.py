@@ -191,7 +191,8 @@ def trim_create(request):
         chosen = _get(selectors.series_for(user, active_only=False), data.pop("series"))
         return services.trim_create(actor=user, series=chosen, fields=data)
 
-    back = _series_url(int(request.GET["series"])) if request.GET.get("series", "").isdigit() else _manage_url()
+    series_id = selectors.as_id(request.GET.get("series"))
+    back = _series_url(series_id) if series_id else _manage_url()
     return _edit(request, form=form, title=_("New trim"), back=back, done=_("Trim added."), save=save,
                  after=lambda trim: _series_url(trim.series_id))
 

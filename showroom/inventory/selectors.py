@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db.models import F, Q, QuerySet
 
+from showroom.catalog.selectors import as_id
 from showroom.core import clock
 from showroom.core.scoping import get_visible
 
@@ -45,15 +46,6 @@ def aged_since(ageing_days: int, today: dt.date | None = None) -> dt.date:
     return (today or clock.today()) - dt.timedelta(days=ageing_days)
 
 
-def _id(value) -> int | None:
-    """An id as a caller may pass it (int or text); anything else is no filter."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
-
-
 def _list(value) -> list:
     if value in (None, "", []):
         return []
@@ -75,15 +67,15 @@ def vehicle_list(actor, *, status=None, series_id=None, trim_id=None, powertrain
         qs = qs.filter(status__in=statuses)
     else:
         qs = qs.filter(status__in=CURRENT_STATUSES)
-    if _id(series_id):
-        qs = qs.filter(trim__series_id=_id(series_id))
-    if _id(trim_id):
-        qs = qs.filter(trim_id=_id(trim_id))
+    if as_id(series_id):
+        qs = qs.filter(trim__series_id=as_id(series_id))
+    if as_id(trim_id):
+        qs = qs.filter(trim_id=as_id(trim_id))
     powertrains = _list(powertrain)
     if powertrains:
         qs = qs.filter(trim__powertrain__in=powertrains)
-    if _id(colour_id):
-        qs = qs.filter(Q(exterior_colour_id=_id(colour_id)) | Q(interior_colour_id=_id(colour_id)))
+    if as_id(colour_id):
+        qs = qs.filter(Q(exterior_colour_id=as_id(colour_id)) | Q(interior_colour_id=as_id(colour_id)))
     if colour_name:
         qs = qs.filter(exterior_colour__name=colour_name)
     if is_display is not None:

@@ -162,7 +162,7 @@ def _vehicle_form(request, *, trims, colours, trim_id, editing: bool, initial=No
 
 def _posted_trim(request, default=None):
     value = request.POST.get("trim") or request.GET.get("trim") or default
-    return int(value) if str(value or "").isdigit() else None
+    return catalog.as_id(value)
 
 
 @login_required

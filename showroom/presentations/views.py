@@ -138,8 +138,7 @@ def _checklist_context(request, lead, series, form, presentation=None) -> dict:
         for point in presentation.covered_points.all():
             if point.pk not in shown:
                 next(g for g in positions if g["position"] == point.position)["points"].append(point)
-    ticked = set(form["covered"].value() or [])
-    ticked = {int(v) for v in ticked if str(v).isdigit()}
+    ticked = {catalog.as_id(v) for v in form["covered"].value() or []}
     for group in positions:
         group["rows"] = [{"point": p, "ticked": p.pk in ticked} for p in group["points"]]
     allowed = lead_allowed_actions(actor=request.user, lead=lead)

@@ -204,3 +204,10 @@ def test_an_edit_form_saves_changes_and_shows_the_rules_refusal(client, admin, a
     assert client.post(url, {**data, "battery_kwh": "25.9", "range_km": "110"}).status_code == 302
     trim.refresh_from_db()
     assert trim.powertrain == "phev" and trim.guide_price == Decimal("395800.00")
+
+
+@pytest.mark.parametrize("series", ["²", "9" * 5000])
+def test_a_garbled_series_on_the_new_trim_link_leads_back_to_the_catalog_not_an_error(client, admin, series):
+    client.force_login(admin)
+    response = client.get(reverse("catalog:trim_create"), {"series": series})
+    assert response.status_code == 200 and reverse("catalog:manage") in response.content.decode()

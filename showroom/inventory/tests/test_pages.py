@@ -166,3 +166,13 @@ def test_the_vehicle_page_runs_a_fixed_number_of_queries_whatever_its_history(cl
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(few) == len(many)
+
+
+@pytest.mark.parametrize("garbled", ["²", "9" * 5000])
+def test_a_garbled_trim_on_the_vehicle_form_is_refused_on_its_field_not_an_error(client, admin, garbled):
+    client.force_login(admin)
+    assert client.get(reverse("inventory:colour_fields"), {"trim": garbled}).status_code == 200
+    assert client.get(reverse("inventory:create"), {"trim": garbled}).status_code == 200
+    response = client.post(reverse("inventory:create"), {"vin": vin_for(5), "trim": garbled, "status": "in_stock"})
+    assert response.status_code in (200, 422) and 'data-field-error="trim"' in response.content.decode()
+    assert not Vehicle.objects.exists()

@@ -144,3 +144,14 @@ def test_the_comparison_costs_the_same_queries_for_one_or_three_competitors(clie
     with CaptureQueriesContext(connection) as three:
         client.get(url, {"own": q5l_trim.pk, "vs": [x3_trim.pk, *(t.pk for t in others)]})
     assert len(three) == len(one)
+
+
+@pytest.mark.parametrize("garbled", ["²", "9" * 5000])
+def test_a_garbled_tick_is_refused_on_the_checklist_not_an_error(client, consultant, presenting, q5l, script, garbled):
+    presentation = presentation_record(actor=consultant, lead=presenting, series=q5l, covered_point_ids=[script[0].pk])
+    client.force_login(consultant)
+    url = reverse("presentations:detail", args=[presentation.pk])
+    response = client.post(url, {"version": "1", "covered": [script[1].pk, garbled]})
+    assert response.status_code in (200, 422) and 'data-field-error="covered"' in response.content.decode()
+    presentation.refresh_from_db()
+    assert [p.pk for p in presentation.covered_points.all()] == [script[0].pk]

@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja import Status as Reply
@@ -211,10 +212,14 @@ def _trim_fields(data: dict) -> dict:
     return data
 
 
-def _set_active(data: dict, obj, retire, reinstate, argument: str, actor):
+def _patch(actor, obj, data: dict, *, argument: str, retire, reinstate, update):
+    """Retire or reinstate and change the record in one transaction: a refused change leaves it as it was."""
     active = data.pop("is_active", None)
-    if active is not None:
-        return (reinstate if active else retire)(actor=actor, **{argument: obj})
+    with transaction.atomic():
+        if active is not None:
+            obj = (reinstate if active else retire)(actor=actor, **{argument: obj})
+        if data:
+            obj = update(actor=actor, fields=data, **{argument: obj})
     return obj
 
 
@@ -238,8 +243,8 @@ def update_brand(request, brand_id: Id, payload: BrandPatchIn):
     actor = request.auth
     brand = selectors.brand_get(actor, brand_id)
     data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
-    brand = _set_active(data, brand, services.brand_retire, services.brand_reinstate, "brand", actor)
-    return services.brand_update(actor=actor, brand=brand, fields=data) if data else brand
+    return _patch(actor, brand, data, argument="brand", retire=services.brand_retire,
+                  reinstate=services.brand_reinstate, update=services.brand_update)
 
 
 @router.get("/series", response=list[SeriesOut])
@@ -262,8 +267,9 @@ def update_series(request, series_id: Id, payload: SeriesPatchIn):
     actor = request.auth
     series = selectors.series_get(actor, series_id)
     data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
-    series = _set_active(data, series, services.series_retire, services.series_reinstate, "series", actor)
-    return services.series_update(actor=actor, series=series, fields=data) if data else selectors.series_get(actor, series_id)
+    _patch(actor, series, data, argument="series", retire=services.series_retire,
+           reinstate=services.series_reinstate, update=services.series_update)
+    return selectors.series_get(actor, series_id)
 
 
 @router.get("/trims", response=list[TrimOut])
@@ -299,9 +305,8 @@ def update_trim(request, trim_id: Id, payload: TrimPatchIn):
     actor = request.auth
     trim = selectors.trim_get(actor, trim_id)
     data = _trim_fields(payload.dict(exclude_unset=True))
-    _set_active(data, trim, services.trim_retire, services.trim_reinstate, "trim", actor)
-    if data:
-        services.trim_update(actor=actor, trim=trim, fields=data)
+    _patch(actor, trim, data, argument="trim", retire=services.trim_retire, reinstate=services.trim_reinstate,
+           update=services.trim_update)
     return selectors.trim_get(actor, trim_id)
 
 
@@ -401,8 +406,8 @@ def update_colour(request, colour_id: Id, payload: ColourPatchIn):
     actor = request.auth
     colour = _get(selectors.colours_for(actor, active_only=False), colour_id)
     data = _present(payload.dict(exclude_unset=True))
-    colour = _set_active(data, colour, services.colour_retire, services.colour_reinstate, "colour", actor)
-    return services.colour_update(actor=actor, colour=colour, fields=data) if data else colour
+    return _patch(actor, colour, data, argument="colour", retire=services.colour_retire,
+                  reinstate=services.colour_reinstate, update=services.colour_update)
 
 
 @router.get("/series/{series_id}/options", response=list[OptionFullOut])
@@ -425,8 +430,8 @@ def update_option(request, option_id: Id, payload: OptionPatchIn):
     actor = request.auth
     option = _get(selectors.options_for(actor, active_only=False), option_id)
     data = _present(payload.dict(exclude_unset=True))
-    option = _set_active(data, option, services.option_retire, services.option_reinstate, "option", actor)
-    return services.option_update(actor=actor, option=option, fields=data) if data else option
+    return _patch(actor, option, data, argument="option", retire=services.option_retire,
+                  reinstate=services.option_reinstate, update=services.option_update)
 
 
 @router.get("/accessories", response=list[AccessoryFullOut])
@@ -464,5 +469,5 @@ def update_accessory(request, accessory_id: Id, payload: AccessoryPatchIn):
     if "series_id" in data:
         data["series"] = _accessory_series(actor, accessory.brand_id, data.pop("series_id"))
     data = {k: v for k, v in data.items() if v is not None or k == "series"}
-    accessory = _set_active(data, accessory, services.accessory_retire, services.accessory_reinstate, "accessory", actor)
-    return services.accessory_update(actor=actor, accessory=accessory, fields=data) if data else accessory
+    return _patch(actor, accessory, data, argument="accessory", retire=services.accessory_retire,
+                  reinstate=services.accessory_reinstate, update=services.accessory_update)

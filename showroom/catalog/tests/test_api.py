@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from showroom.audit.models import AuditEntry
 from showroom.catalog.models import Trim
 from showroom.catalog.tests.factories import (
     AccessoryFactory,
@@ -120,3 +121,16 @@ def test_admins_keep_colours_options_and_accessories_over_the_api(client, admin,
     assert wrong.status_code == 400 and "series_id" in wrong.json()["fields"]
     assert send(client, "post", f"/series/{foreign_series.pk}/colours", {"name": "白"}).status_code == 404
     assert send(client, "patch", f"/accessories/{accessory.json()['id']}", {"series_id": None}).json()["series_id"] is None
+
+
+def test_a_refused_change_does_not_retire_the_record_it_came_with(client, admin, a6l):
+    trim = TrimFactory(series=a6l, name="45 TFSI", guide_price=Decimal("428800"))
+    colour = ColourFactory(series=a6l, name="冰川白", surcharge=Decimal("0"))
+    client.force_login(admin)
+    refused = send(client, "patch", f"/trims/{trim.pk}", {"is_active": False, "name": " "})
+    assert refused.status_code in (400, 422)
+    assert send(client, "patch", f"/colours/{colour.pk}", {"is_active": False, "name": " "}).status_code in (400, 422)
+    assert send(client, "patch", f"/series/{a6l.pk}", {"is_active": False, "name": " "}).status_code in (400, 422)
+    trim.refresh_from_db(), colour.refresh_from_db(), a6l.refresh_from_db()
+    assert trim.is_active and colour.is_active and a6l.is_active
+    assert not AuditEntry.objects.exists()

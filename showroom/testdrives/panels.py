@@ -2,10 +2,10 @@
 
 from showroom.core import clock
 from showroom.leads.models import Stage, Status
+from showroom.leads.services import lead_allowed_actions
 
 from . import selectors
 from .forms import ReasonForm
-from .views import may_work
 
 SHOWN = 6  # the newest drives on the card; the lead's timeline has the rest in its audit entries
 
@@ -14,7 +14,7 @@ def lead_panel(request, lead) -> dict | None:
     """Upcoming and past test drives of the lead, with booking and decline (one query)."""
     user = request.user
     bookings = list(selectors.bookings_for_lead(user, lead)[:SHOWN])
-    works = may_work(user, lead) and lead.status == Status.OPEN and lead.owner_id is not None and lead.stage < Stage.ORDER
+    works = lead_allowed_actions(actor=user, lead=lead)["edit"] and lead.status == Status.OPEN and lead.owner_id is not None and lead.stage < Stage.ORDER
     if not bookings and not works:
         return None
     now = clock.now()

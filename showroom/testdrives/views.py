@@ -13,12 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from showroom.accounts.capabilities import Capability, can, require, sees_whole_store
+from showroom.accounts.capabilities import Capability, can, require
 from showroom.core import clock
 from showroom.core.errors import DomainError, NotFound
 from showroom.core.scoping import get_visible
 from showroom.core.web import refuse_on_form
 from showroom.leads.models import Lead, Stage
+from showroom.leads.services import lead_allowed_actions
 
 from . import selectors, services
 from .forms import (
@@ -53,11 +54,6 @@ def _lead(request, lead_id) -> Lead:
 
 def _drive_url(booking) -> str:
     return reverse("testdrives:drive", args=[booking.pk])
-
-
-def may_work(user, lead) -> bool:
-    """Whether the user works this lead (its consultant, or a manager of the store): shows the buttons."""
-    return can(user, Capability.WORK_LEADS) and (lead.owner_id == user.pk or sees_whole_store(user))
 
 
 # --- Booking ----------------------------------------------------------------------------------------
@@ -174,7 +170,7 @@ def _drive_context(request, booking, **bound) -> dict:
     complete = forms["complete_form"]
     return {
         "booking": booking, "lead": lead, "policy": policy, "routes": routes, **forms,
-        "can_work": may_work(user, lead), "needs_skip_reason": needs_skip_reason,
+        "can_work": lead_allowed_actions(actor=user, lead=lead)["edit"], "needs_skip_reason": needs_skip_reason,
         "score_fields": [complete[name] for name, _label in FEEDBACK_ASPECTS],
         "scores": [(label, getattr(booking, name)) for name, label in FEEDBACK_ASPECTS],
         "no_show_allowed": clock.now() >= booking.starts_at if booking.starts_at else False,

@@ -18,6 +18,8 @@ Lifecycle (QuoteStatus):
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -107,9 +109,9 @@ class QuoteSettings(models.Model):
     store = models.OneToOneField("accounts.Store", on_delete=models.CASCADE, related_name="quote_settings")
     validity_days = models.PositiveSmallIntegerField(_("a quote is valid for (days)"), default=7)
     discount_limit = models.DecimalField(
-        _("consultant's discount limit (¥)"), **MONEY, default=10000,
+        _("consultant's discount limit (¥)"), **MONEY, default=Decimal(10000),
         help_text=_("A larger dealer discount needs the sales manager's approval."))
-    plate_service_fee = models.DecimalField(_("plate service fee (¥)"), **MONEY, default=0,
+    plate_service_fee = models.DecimalField(_("plate service fee (¥)"), **MONEY, default=Decimal(0),
                                             help_text=_("Optional for the buyer; offered by default when above zero."))
     insurer_name = models.CharField(_("insurer of the rate table"), max_length=100, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -197,7 +199,7 @@ class InsuranceRate(models.Model):
     store = models.ForeignKey("accounts.Store", verbose_name=_("store"), on_delete=models.CASCADE, related_name="+")
     up_to_price = models.DecimalField(_("vehicle price up to (¥)"), **MONEY, null=True, blank=True,
                                       help_text=_("Empty: every price above the other bands."))
-    base = models.DecimalField(_("base premium (¥)"), **MONEY, default=0)
+    base = models.DecimalField(_("base premium (¥)"), **MONEY, default=Decimal(0))
     rate = models.DecimalField(_("rate of the vehicle price"), **RATE)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -229,7 +231,7 @@ class FinancePromotion(models.Model):
     annual_rate = models.DecimalField(_("annual rate"), **RATE)
     lender_rate = models.DecimalField(_("lender's standard rate"), **RATE,
                                       help_text=_("The rate without the promotion, to show the interest saved."))
-    min_down_payment_ratio = models.DecimalField(_("minimum down payment"), **RATE, default=0)
+    min_down_payment_ratio = models.DecimalField(_("minimum down payment"), **RATE, default=Decimal(0))
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     is_active = models.BooleanField(_("in use"), default=True)
@@ -277,13 +279,13 @@ class Quote(TimeStampedModel):
                                         on_delete=models.PROTECT, related_name="+")
     guide_price = models.DecimalField(_("guide price"), **MONEY)
     unified_price = models.BooleanField(_("unified price (no discount)"), default=False)
-    discount = models.DecimalField(_("dealer discount"), **MONEY, default=0)
+    discount = models.DecimalField(_("dealer discount"), **MONEY, default=Decimal(0))
 
     commercial_insurance_mode = models.CharField(_("commercial insurance"), max_length=12,
                                                  choices=CommercialInsurance.choices, default=CommercialInsurance.NONE)
     commercial_insurance_amount = models.DecimalField(_("commercial insurance premium"), **MONEY, null=True, blank=True)
-    plate_service_fee = models.DecimalField(_("plate service fee"), **MONEY, default=0)
-    extended_warranty = models.DecimalField(_("extended warranty / maintenance package"), **MONEY, default=0)
+    plate_service_fee = models.DecimalField(_("plate service fee"), **MONEY, default=Decimal(0))
+    extended_warranty = models.DecimalField(_("extended warranty / maintenance package"), **MONEY, default=Decimal(0))
     extended_warranty_name = models.CharField(_("warranty package"), max_length=100, blank=True)
 
     has_trade_in = models.BooleanField(_("trade-in (置换)"), default=False)
@@ -292,8 +294,8 @@ class Quote(TimeStampedModel):
     trade_in_year = models.PositiveSmallIntegerField(_("old car year"), null=True, blank=True)
     trade_in_mileage_km = models.PositiveIntegerField(_("old car mileage (km)"), null=True, blank=True)
     trade_in_plate = models.CharField(_("old car plate"), max_length=10, blank=True)
-    trade_in_value = models.DecimalField(_("appraised value"), **MONEY, default=0)
-    trade_in_bonus = models.DecimalField(_("brand trade-in bonus"), **MONEY, default=0)
+    trade_in_value = models.DecimalField(_("appraised value"), **MONEY, default=Decimal(0))
+    trade_in_bonus = models.DecimalField(_("brand trade-in bonus"), **MONEY, default=Decimal(0))
     subsidy_scheme = models.CharField(_("national subsidy scheme"), max_length=10, choices=SubsidyScheme.choices,
                                       default=SubsidyScheme.NONE)
 
@@ -306,7 +308,7 @@ class Quote(TimeStampedModel):
     promotion = models.ForeignKey(FinancePromotion, verbose_name=_("finance promotion"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="quotes")
 
-    deposit_amount = models.DecimalField(_("deposit"), **MONEY, default=0)
+    deposit_amount = models.DecimalField(_("deposit"), **MONEY, default=Decimal(0))
     deposit_kind = models.CharField(_("deposit kind"), max_length=8, choices=DepositKind.choices,
                                     default=DepositKind.EARNEST)
     notes = models.TextField(_("promotions and conditions"), blank=True)
@@ -316,7 +318,7 @@ class Quote(TimeStampedModel):
     total = models.DecimalField(_("total to drive away (落地价)"), **MONEY)
     cash_due_at_signing = models.DecimalField(_("cash due at signing"), **MONEY)
     cash_due_at_delivery = models.DecimalField(_("cash due at delivery"), **MONEY)
-    amount_financed = models.DecimalField(_("amount financed"), **MONEY, default=0)
+    amount_financed = models.DecimalField(_("amount financed"), **MONEY, default=Decimal(0))
     monthly_instalment = models.DecimalField(_("monthly instalment"), **MONEY, null=True, blank=True)
     breakdown = models.JSONField(_("calculation"), default=dict)
 

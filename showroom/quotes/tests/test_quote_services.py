@@ -300,3 +300,12 @@ def test_negotiation_rounds_need_an_answer_and_something_the_customer_said(consu
         "counter_offer": Decimal("400000"), "answer": "对比保值率"})
     assert entry.consultant == consultant
     assert AuditEntry.objects.filter(action="quotes.negotiation_recorded").count() == 1
+
+
+def test_a_store_that_never_saved_its_quote_settings_quotes_with_the_defaults(consultant, frozen, trim):
+    from showroom.quotes.tests.conftest import file_lead
+
+    lead = file_lead(consultant, name="李四", mobile="13900139000")
+    quote = make_quote(consultant, lead, trim)
+    assert quote.total > quote.vehicle_price
+    assert quote.valid_until == TODAY + dt.timedelta(days=7)

@@ -315,27 +315,35 @@ def set_active(request, kind, pk):
 
 # --- Sheet import ----------------------------------------------------------------------------------
 
-@login_required
-def import_sheet(request):
-    """An admin uploads a price list: imported in full, or nothing and the refused rows listed."""
+def sheet_import_page(request, *, run, imported, template: str, context: dict):
+    """The upload page of a sheet import (price list, stock sheet): imported in full, or nothing and the refused rows
+    listed. `run(actor=, data=, filename=)` imports; `imported(report)` says what was imported."""
     require(request.user, Capability.MANAGE_STORE)
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            report = imports.catalog_import_sheet(actor=request.user, data=upload.read(), filename=upload.name)
+            report = run(actor=request.user, data=upload.read(), filename=upload.name)
         except DomainError as err:
             form_error(form, err)
         else:
             if report.ok:
-                messages.success(request, _("Trims imported: %(created)d new, %(updated)d updated.")
-                                 % {"created": report.created, "updated": report.updated})
-    return render(request, "catalog/import.html", {
+                messages.success(request, imported(report))
+    return render(request, template, {
         "form": form, "report": report, "errors_shown": report.errors[:REPORT_ERROR_ROWS] if report else [],
-        "errors_more": max(0, len(report.errors) - REPORT_ERROR_ROWS) if report else 0,
-        "template_url": reverse("catalog:import_template"), "title": _("Import trims from a price list"),
+        "errors_more": max(0, len(report.errors) - REPORT_ERROR_ROWS) if report else 0, **context,
     })
+
+
+@login_required
+def import_sheet(request):
+    """An admin uploads a price list: imported in full, or nothing and the refused rows listed."""
+    return sheet_import_page(
+        request, run=imports.catalog_import_sheet, template="catalog/import.html",
+        imported=lambda report: _("Trims imported: %(created)d new, %(updated)d updated.")
+        % {"created": report.created, "updated": report.updated},
+        context={"template_url": reverse("catalog:import_template"), "title": _("Import trims from a price list")})
 
 
 @login_required

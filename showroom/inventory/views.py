@@ -15,17 +15,16 @@ from django_htmx.http import HttpResponseClientRedirect
 from showroom.accounts.capabilities import Capability, can, require
 from showroom.audit.selectors import entries_for
 from showroom.catalog import selectors as catalog
-from showroom.catalog.forms import ImportForm
+from showroom.catalog.views import sheet_import_page
 from showroom.core import clock
 from showroom.core.errors import DomainError, NotFound, PermissionDenied
-from showroom.core.web import form_error, paginate, querystring_without_page, refuse_on_form, render_form
+from showroom.core.web import paginate, querystring_without_page, refuse_on_form, render_form
 
 from . import imports, selectors, services
 from .forms import StatusForm, StockSettingsForm, VehicleFilterForm, VehicleForm
 from .models import Vehicle, VehicleStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-REPORT_ERROR_ROWS = 200
 HISTORY_ROWS = 50
 
 
@@ -228,22 +227,8 @@ def colour_fields(request):
 @login_required
 def import_sheet(request):
     """An admin uploads a stock or shipping sheet: imported in full, or nothing and the refused rows listed."""
-    require(request.user, Capability.MANAGE_STORE)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            report = imports.stock_import_sheet(actor=request.user, data=upload.read(), filename=upload.name)
-        except DomainError as err:
-            form_error(form, err)
-        else:
-            if report.ok:
-                messages.success(request, _("Vehicles imported: %(n)d.") % {"n": report.created})
-    return render(request, "inventory/import.html", {
-        "form": form, "report": report, "errors_shown": report.errors[:REPORT_ERROR_ROWS] if report else [],
-        "errors_more": max(0, len(report.errors) - REPORT_ERROR_ROWS) if report else 0,
-    })
+    return sheet_import_page(request, run=imports.stock_import_sheet, template="inventory/import.html", context={},
+                             imported=lambda report: _("Vehicles imported: %(n)d.") % {"n": report.created})
 
 
 @login_required

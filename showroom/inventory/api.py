@@ -31,7 +31,7 @@ _AS_IDS = {"trim": "trim_id", "exterior_colour": "exterior_colour_id", "interior
 
 # --- Output -------------------------------------------------------------------------------------
 
-class TrimRef(Schema):
+class StockTrimRef(Schema):
     id: int
     series_id: int
     series: str
@@ -60,7 +60,7 @@ class ColourRef(Schema):
 class VehicleOut(Schema):
     id: int
     vin: str
-    trim: TrimRef
+    trim: StockTrimRef
     exterior_colour: ColourRef | None
     interior_colour: ColourRef | None
     status: VehicleStatus

@@ -23,7 +23,7 @@ _TEXT = 2000
 
 # --- Output -------------------------------------------------------------------------------------
 
-class TrimRef(Schema):
+class SuggestedTrimRef(Schema):
     id: int
     name: str
     series: str
@@ -38,7 +38,7 @@ class TrimRef(Schema):
         return obj.series.name
 
 
-class ChangeOut(Schema):
+class AnswerChangeOut(Schema):
     field: str
     label: str
     old: str
@@ -80,10 +80,10 @@ class NeedsAnalysisOut(AnswersOut):
     number: int = Field(..., description="The version number; send it as `based_on` to revise these answers.")
     created_by: UserRef | None
     created_at: dt.datetime
-    confirmed_trims: list[TrimRef]
+    confirmed_trims: list[SuggestedTrimRef]
     confirmed_at: dt.datetime | None
     completed_at: dt.datetime | None
-    changes: list[ChangeOut] = Field(..., description="What this version changed against the one before.")
+    changes: list[AnswerChangeOut] = Field(..., description="What this version changed against the one before.")
 
     @staticmethod
     def resolve_confirmed_trims(obj) -> list:
@@ -95,7 +95,7 @@ class NeedsAnalysisOut(AnswersOut):
 
 
 class SuggestionOut(Schema):
-    trim: TrimRef
+    trim: SuggestedTrimRef
     fits: bool
     matches: list[str]
     misses: list[str]
@@ -158,7 +158,7 @@ class ConfirmIn(Body):
     based_on: int | None = Field(None, ge=0, le=2**31 - 1)
 
 
-class CompleteIn(Body):
+class NeedsCompleteIn(Body):
     version: Version | None = Field(None, description="The lead's version you read; a newer change answers 409.")
 
 
@@ -210,7 +210,7 @@ def confirm(request, lead_id: Id, payload: ConfirmIn):
 
 
 @router.post("/leads/{lead_id}/needs-analyses/complete", response=LeadOut)
-def complete(request, lead_id: Id, payload: CompleteIn):
+def complete(request, lead_id: Id, payload: NeedsCompleteIn):
     """The needs are clear: the lead moves on to the presentation (never backwards)."""
     lead = services.needs_complete(actor=request.auth, lead=_lead(request, lead_id), expected_version=payload.version)
     return get_visible(Lead, request.auth, lead.pk, select_related=("customer", "owner"))

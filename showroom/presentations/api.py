@@ -45,7 +45,7 @@ class PointOut(Schema):
         return str(Position(obj.position).label)
 
 
-class SeriesRef(Schema):
+class PresentedSeriesRef(Schema):
     id: int
     name: str
 
@@ -53,7 +53,7 @@ class SeriesRef(Schema):
 class PresentationOut(Schema):
     id: int
     lead_id: int
-    series: SeriesRef
+    series: PresentedSeriesRef
     consultant: UserRef | None
     covered_point_ids: list[int]
     reactions: str
@@ -83,7 +83,7 @@ class RowOut(Schema):
     own_leads: bool
 
 
-class TrimRef(Schema):
+class ComparedTrimRef(Schema):
     id: int
     name: str
 
@@ -93,8 +93,8 @@ class TrimRef(Schema):
 
 
 class ComparisonOut(Schema):
-    own: TrimRef
-    others: list[TrimRef]
+    own: ComparedTrimRef
+    others: list[ComparedTrimRef]
     rows: list[RowOut]
     equipment_rows: list[RowOut]
 
@@ -118,7 +118,7 @@ class PointPatchIn(Body):
     evidence: str = Field(None, max_length=300)
 
 
-class MoveIn(Body):
+class PointMoveIn(Body):
     direction: str = Field(..., pattern="^(up|down)$")
 
 
@@ -137,7 +137,7 @@ class PresentationPatchIn(Body):
     objections: str = Field("", max_length=5000)
 
 
-class CompleteIn(Body):
+class PresentationCompleteIn(Body):
     version: Version | None = None
 
 
@@ -181,7 +181,7 @@ def retire_point(request, point_id: Id):
 
 
 @router.post("/walkaround-points/{point_id}/move", response=PointOut)
-def move_point(request, point_id: Id, payload: MoveIn):
+def move_point(request, point_id: Id, payload: PointMoveIn):
     """Managers move a point up or down within its position."""
     require(request.auth, Capability.EDIT_SCRIPTS)
     point = selectors.point_get(request.auth, point_id)
@@ -221,7 +221,7 @@ def update_presentation(request, presentation_id: Id, payload: PresentationPatch
 
 
 @router.post("/presentations/{presentation_id}/complete", response=PresentationOut)
-def complete_presentation(request, presentation_id: Id, payload: CompleteIn):
+def complete_presentation(request, presentation_id: Id, payload: PresentationCompleteIn):
     """The presentation is done: the lead moves on to the test drive (never backwards)."""
     presentation = selectors.presentation_get(request.auth, presentation_id)
     services.presentation_complete(actor=request.auth, presentation=presentation, expected_version=payload.version)

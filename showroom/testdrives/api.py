@@ -47,7 +47,7 @@ class RouteOut(Schema):
     active: bool
 
 
-class VehicleRef(Schema):
+class TestDriveCarRef(Schema):
     id: int
     plate: str
     series: str
@@ -76,7 +76,7 @@ class BookingOut(Schema):
     lead_id: int
     status: BookingStatus
     status_label: str
-    vehicle: VehicleRef | None
+    vehicle: TestDriveCarRef | None
     route: RouteRef | None
     consultant: ConsultantRef | None
     starts_at: dt.datetime | None
@@ -129,14 +129,14 @@ class BookIn(Body):
     route_id: Id | None = None
 
 
-class MoveIn(Body):
+class DriveRescheduleIn(Body):
     vehicle_id: Id
     starts_at: When
     slots: int = Field(1, ge=1, le=MAX_SLOTS)
     version: Version | None = None
 
 
-class ReasonIn(Body):
+class BookingReasonIn(Body):
     reason: str = Field("", max_length=300)
 
 
@@ -164,7 +164,7 @@ class StartIn(Body):
     odometer_start: int = Field(..., ge=0, le=2_000_000)
 
 
-class CompleteIn(Body):
+class DriveCompleteIn(Body):
     odometer_end: int = Field(..., ge=0, le=2_000_000)
     score_acceleration: int | None = Field(None, ge=1, le=5)
     score_handling: int | None = Field(None, ge=1, le=5)
@@ -259,7 +259,7 @@ def booking_detail(request, booking_id: Id):
 
 
 @router.post("/test-drives/bookings/{booking_id}/reschedule", response=BookingOut)
-def reschedule(request, booking_id: Id, payload: MoveIn):
+def reschedule(request, booking_id: Id, payload: DriveRescheduleIn):
     """Move a booked test drive to another slot or car; the reminder moves with it."""
     with fields_renamed(_AS_IDS):
         booking = services.testdrive_reschedule(actor=request.auth, booking=_booking(request, booking_id),
@@ -269,14 +269,14 @@ def reschedule(request, booking_id: Id, payload: MoveIn):
 
 
 @router.post("/test-drives/bookings/{booking_id}/cancel", response=BookingOut)
-def cancel(request, booking_id: Id, payload: ReasonIn):
+def cancel(request, booking_id: Id, payload: BookingReasonIn):
     """Cancel a booked test drive: the slot is free again and the reminder dropped."""
     return _out(request, services.testdrive_cancel(actor=request.auth, booking=_booking(request, booking_id),
                                                    reason=payload.reason))
 
 
 @router.post("/test-drives/bookings/{booking_id}/no-show", response=BookingOut)
-def no_show(request, booking_id: Id, payload: ReasonIn):
+def no_show(request, booking_id: Id, payload: BookingReasonIn):
     """The customer did not come (once the booked time has begun), with the reason."""
     return _out(request, services.testdrive_no_show(actor=request.auth, booking=_booking(request, booking_id),
                                                     reason=payload.reason))
@@ -317,7 +317,7 @@ def start(request, booking_id: Id, payload: StartIn):
 
 
 @router.post("/test-drives/bookings/{booking_id}/complete", response=BookingOut)
-def complete(request, booking_id: Id, payload: CompleteIn):
+def complete(request, booking_id: Id, payload: DriveCompleteIn):
     """The car is back: odometer in, the customer's scores and comments, the consultant's notes; the lead moves on."""
     data = payload.dict()
     scores = {name: data.pop(name) for name, _label in FEEDBACK_ASPECTS}

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from showroom.core.clock import YEARS
 from showroom.core.forms import DateField, StyledForm
 
 from .models import FEEDBACK_ASPECTS, LicenceClass
@@ -30,9 +31,9 @@ class SlotField(forms.CharField):
             car_id = int(car)
         except ValueError:
             raise forms.ValidationError(_("Choose a free slot."), code="invalid") from None
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment)
-        return car_id, moment
+        if not YEARS[0] <= moment.year <= YEARS[1]:  # year 1 or 9999 cannot even be moved to the store's time zone
+            raise forms.ValidationError(_("Choose a free slot."), code="invalid")
+        return car_id, timezone.make_aware(moment) if timezone.is_naive(moment) else timezone.localtime(moment)
 
 
 class BookForm(StyledForm):

@@ -87,6 +87,14 @@ def test_a_taken_slot_is_refused_on_the_page_with_the_booked_time(client, consul
     assert not Booking.objects.filter(lead=mine).exists()
 
 
+@pytest.mark.parametrize("start", ["9999-12-31T23:00:00+00:00", "0001-01-01T00:00:00+09:00", "1999-03-11T10:00:00"])
+def test_a_slot_in_a_far_year_is_a_form_error_not_an_error_page(client, consultant, lead, car, start):
+    client.force_login(consultant)
+    response = client.post(reverse("testdrives:book", args=[lead.pk]), {"starts_at": f"{car.pk}@{start}", "slots": "1"})
+    assert response.status_code == 200 and "Choose a free slot." in response.content.decode()
+    assert not Booking.objects.filter(lead=lead).exists()
+
+
 def test_a_garbled_slot_is_a_form_error(client, consultant, lead):
     client.force_login(consultant)
     response = client.post(reverse("testdrives:book", args=[lead.pk]), {"starts_at": "x@nonsense", "slots": "1"})

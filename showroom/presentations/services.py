@@ -28,6 +28,15 @@ NOTE_LIMIT = 5000
 
 # --- The walk-around script ------------------------------------------------------------------------
 
+def _record_changes(*, actor, action: str, target, before: dict, after: dict, store_id: int | None) -> None:
+    """Audit the fields that changed, as {field: [old, new]}, filed under the store like the other entries of the
+    app: presentations and points have no store of their own, and the store's audit log lists entries by store."""
+    changes = {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
+    if changes:
+        audit.record(actor=actor, action=action, target=target, data={"changes": changes}, store_id=store_id)
+
+
+
 def _clean_point(fields: dict, *, partial: bool = False) -> dict:
     clean, errors = {}, {}
     if "position" in fields or not partial:
@@ -87,8 +96,8 @@ def walkaround_point_update(*, actor, point: WalkaroundPoint, fields: dict) -> W
             setattr(point, key, value)
         point.updated_by = actor
         point.save(update_fields=[*clean, "sort_order", "updated_by", "updated_at"])
-        audit.record_changes(actor=actor, action="presentations.point_changed", target=point, before=before,
-                             after={k: getattr(point, k) for k in clean})
+        _record_changes(actor=actor, action="presentations.point_changed", target=point, before=before,
+                        after={k: getattr(point, k) for k in clean}, store_id=actor.store_id)
     return point
 
 
@@ -193,7 +202,7 @@ def presentation_update(*, actor, presentation: Presentation, covered_point_ids=
     reactions, objections = _text(reactions, "reactions"), _text(objections, "objections")
     with transaction.atomic():
         presentation = get_visible(Presentation, actor, presentation.pk, for_update=True)
-        _workable_lead(actor, presentation.lead_id)
+        lead = _workable_lead(actor, presentation.lead_id)
         check_version(presentation, expected_version)
         before_ids = sorted(presentation.covered_points.values_list("pk", flat=True))
         points = _covered(presentation.series, covered_point_ids, already=before_ids)
@@ -202,9 +211,9 @@ def presentation_update(*, actor, presentation: Presentation, covered_point_ids=
         presentation.reactions, presentation.objections = reactions, objections
         presentation.version += 1
         presentation.save(update_fields=["reactions", "objections", "version", "updated_at"])
-        audit.record_changes(actor=actor, action="presentations.updated", target=presentation, before=before,
-                             after={"points": sorted(p.pk for p in points), "reactions": reactions,
-                                    "objections": objections})
+        _record_changes(actor=actor, action="presentations.updated", target=presentation, before=before,
+                        after={"points": sorted(p.pk for p in points), "reactions": reactions, "objections": objections},
+                        store_id=lead.store_id)
     return presentation
 
 

@@ -101,3 +101,18 @@ def test_someone_who_may_not_see_the_lead_cannot_present_on_it(request, presenti
 def test_a_receptionist_may_not_record_a_presentation(receptionist, presenting, q5l):
     with pytest.raises(PermissionDenied):
         presentation_record(actor=receptionist, lead=presenting, series=q5l)
+
+
+def test_the_store_manager_finds_changed_presentations_and_reworded_points_in_the_audit_log(consultant, manager,
+                                                                                            presenting, q5l, script):
+    from showroom.presentations.services import walkaround_point_update
+
+    presentation = presentation_record(actor=consultant, lead=presenting, series=q5l, covered_point_ids=[script[0].pk])
+    presentation_update(actor=consultant, presentation=presentation, covered_point_ids=[script[0].pk, script[1].pk],
+                        objections="油耗", expected_version=presentation.version)
+    walkaround_point_update(actor=manager, point=script[2], fields={"benefit": "雨天也安心"})
+    log = AuditEntry.objects.visible_to(manager)
+    updated = log.get(action="presentations.updated")
+    assert updated.data["changes"]["points"] == [[script[0].pk], [script[0].pk, script[1].pk]]
+    assert updated.data["changes"]["objections"] == ["", "油耗"]
+    assert log.get(action="presentations.point_changed").data["changes"]["benefit"] == ["利益", "雨天也安心"]

@@ -9,7 +9,6 @@ from playwright.sync_api import expect
 from showroom.core import clock
 from showroom.deliveries import services
 from showroom.deliveries.models import Delivery, DeliveryStatus
-from showroom.e2e.conftest import browser, open_page  # noqa: F401 - the browser fixtures
 from showroom.testdrives.signature import check_png
 
 from .conftest import ALL_PDI, PETROL_CHECKLIST, ordered_lead
@@ -17,7 +16,7 @@ from .conftest import ALL_PDI, PETROL_CHECKLIST, ordered_lead
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_customer_signs_the_delivery_confirmation_and_the_car_is_handed_over(open_page, live_server, consultant,  # noqa: F811
+def test_the_customer_signs_the_delivery_confirmation_and_the_car_is_handed_over(open_page, live_server, consultant,
                                                                                   trim, advisor, media):
     lead, _order = ordered_lead(consultant, trim)
     delivery = services.delivery_schedule(actor=consultant, lead=lead, place="交车区1号位", service_advisor=advisor,

@@ -10,7 +10,6 @@ from showroom.accounts.models import Role
 from showroom.accounts.tests.factories import StoreFactory, UserFactory
 from showroom.catalog.tests.factories import BrandFactory, SeriesFactory, TrimFactory
 from showroom.core.choices import Channel, Source
-from showroom.e2e.conftest import browser, open_page  # noqa: F401 - the browser fixtures
 from showroom.leads.models import Stage
 from showroom.leads.services import lead_advance_stage, lead_create
 from showroom.quotes.models import Quote
@@ -18,7 +17,7 @@ from showroom.quotes.models import Quote
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_totals_follow_the_form_and_the_quote_is_saved(open_page, live_server):  # noqa: F811
+def test_the_totals_follow_the_form_and_the_quote_is_saved(open_page, live_server):
     store = StoreFactory(name="广华奥迪 4S 店")
     consultant = UserFactory(store=store, role=Role.CONSULTANT, username="sales1", full_name="王磊", language="zh-hans")
     series = SeriesFactory(brand=BrandFactory(group=store.group, name="奥迪", is_own=True), name="Q5L")

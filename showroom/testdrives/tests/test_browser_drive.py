@@ -10,7 +10,6 @@ from showroom.accounts.models import Role
 from showroom.accounts.tests.factories import StoreFactory, UserFactory
 from showroom.core import clock
 from showroom.core.choices import Channel, Source
-from showroom.e2e.conftest import browser, open_page  # noqa: F401 - the browser fixtures
 from showroom.inventory.tests.factories import DemoCarFactory
 from showroom.leads.services import lead_create
 from showroom.testdrives import services as td
@@ -20,7 +19,7 @@ from showroom.testdrives.signature import check_png
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_customer_signs_on_the_pad_and_the_signature_is_stored_and_shown(open_page, live_server):  # noqa: F811
+def test_the_customer_signs_on_the_pad_and_the_signature_is_stored_and_shown(open_page, live_server):
     store = StoreFactory(name="广华奥迪 4S 店")
     consultant = UserFactory(store=store, role=Role.CONSULTANT, username="sales1", full_name="王磊", language="zh-hans")
     car = DemoCarFactory(store=store, plate="京A6L001")
@@ -55,7 +54,7 @@ def test_the_customer_signs_on_the_pad_and_the_signature_is_stored_and_shown(ope
     expect(page.locator('[data-cell="mine"] a').first).to_contain_text("张三")
 
 
-def test_sending_an_empty_pad_is_refused_on_the_page(open_page, live_server):  # noqa: F811
+def test_sending_an_empty_pad_is_refused_on_the_page(open_page, live_server):
     store = StoreFactory()
     consultant = UserFactory(store=store, role=Role.CONSULTANT, username="sales2", language="zh-hans")
     Route.objects.create(store=store, name="短途试乘路线", distance_km="4", typical_minutes=15)

@@ -514,6 +514,46 @@ def stock_cases(c: Cast) -> list[Case]:
     return cases
 
 
+def quote_cases(c: Cast) -> list[Case]:
+    """The quote page (the sheet with every cost item) and the form's live recalculation, on a lead of the busiest
+    consultant, with the catalog of the stock cases."""
+    from decimal import Decimal
+
+    from showroom.catalog.models import Trim
+    from showroom.inventory.benchmark import ensure_catalog
+    from showroom.leads.models import Lead, Stage, Status
+    from showroom.quotes import services as quotes
+    from showroom.quotes.models import Quote
+
+    ensure_catalog(c.consultant.store.group_id)
+    quote = Quote.objects.filter(lead__owner=c.consultant).order_by("id").first()
+    lead = (quote.lead if quote else Lead.objects.filter(owner=c.consultant, status=Status.OPEN, stage=Stage.NEGOTIATION)
+            .order_by("id").first())
+    trim = Trim.objects.filter(series__brand__group_id=c.consultant.store.group_id, series__name="Q5L").order_by("id").first()
+    fields = {"trim": trim.pk, "discount": Decimal(15000), "commercial_insurance_mode": "entered",
+              "commercial_insurance_amount": Decimal(9200), "payment_method": "loan", "loan_lender": "大众汽车金融",
+              "loan_term_months": 36, "loan_annual_rate": Decimal("0.0399"), "loan_down_payment_ratio": Decimal("0.3")}
+    if quote is None:
+        quote = quotes.quote_create(actor=c.consultant, lead=lead, fields=fields, lines=[])
+    client = _client(c.consultant)
+    detail = _url("quotes:detail", quote.pk)
+    preview = _url("quotes:preview", lead.pk)
+    form = {k: str(v) for k, v in fields.items()}
+
+    def post_preview(i):
+        response = client.post(preview, form, headers={"HX-Request": "true"})
+        if response.status_code != 200:
+            raise BenchError(f"POST {preview} answered {response.status_code}")
+        return response
+
+    return [
+        Case("quote_page", "Quote page: the sheet with every cost item", f"page GET {detail} (consultant)",
+             lambda i: _get(client, detail), "list"),
+        Case("quote_preview", "Quote form: live recalculation (htmx)", f"htmx POST {preview} (consultant)",
+             post_preview, "list"),
+    ]
+
+
 def import_sheet(size: int, rows: int, rng: random.Random, fmt: str = "csv") -> tuple[bytes, dict]:
     """A platform's export: ~5% mobiles already in the file, ~2% repeated within the sheet, the rest new."""
     header = ["姓名", "手机号", "来源", "意向车型", "预算", "城市", "备注", "线索编号"]
@@ -600,6 +640,7 @@ def run_all(*, size: int, repeat: int, warmup: int, import_rows: int, import_for
         ("lead_detail", lambda: [lead_detail_case(c)]),
         ("lead_create_api", lambda: [lead_create_case(c, rng, repeat + warmup + CAPTURE_RUNS + 1)]),
         ("stock", lambda: stock_cases(c)),
+        ("quote", lambda: quote_cases(c)),
     ]
     for prefix, build in builders:
         if only and not any(prefix.startswith(p) or p.startswith(prefix) for p in only):

@@ -16,7 +16,8 @@ def check_version(obj, expected: int | None) -> None:
     except (TypeError, ValueError):
         pass  # a garbled version is treated like an outdated one: reload and edit again
     who = obj.updated_by.display_name if getattr(obj, "updated_by", None) else _("someone else")
-    when = formats.date_format(timezone.localtime(obj.updated_at), "DATETIME_FORMAT")
+    # English ends the time with "p.m.": the sentence's own full stop closes it ("… 2:30 p.m. Reload …", not "p.m..").
+    when = formats.date_format(timezone.localtime(obj.updated_at), "DATETIME_FORMAT").rstrip(".")
     raise Conflict(
         _("This record was changed by %(who)s at %(when)s. Reload the page to see the change, then edit again.")
         % {"who": who, "when": when},

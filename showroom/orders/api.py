@@ -201,7 +201,7 @@ class AllocateIn(Body):
     allow_demo_car: bool = Field(False, description="Sell a display or test-drive car (a manager's decision).")
 
 
-class ReasonIn(Body):
+class OrderReasonIn(Body):
     reason: str = Field(..., max_length=300)
 
 
@@ -301,7 +301,7 @@ def allocate(request, order_id: Id, payload: AllocateIn):
 
 
 @router.post("/orders/{order_id}/allocation/release", response=OrderOut)
-def release(request, order_id: Id, payload: ReasonIn):
+def release(request, order_id: Id, payload: OrderReasonIn):
     """Give the allocated car back to stock."""
     return _out(request, services.order_release_vehicle(actor=request.auth, order=_order(request, order_id),
                                                         reason=payload.reason))

@@ -265,7 +265,7 @@ class IssueIn(Body):
     skip_reason: str = Field("", max_length=300, description="Needed when the lead skipped the test drive.")
 
 
-class ReasonIn(Body):
+class QuoteReasonIn(Body):
     reason: str = Field(..., max_length=500)
 
 
@@ -348,14 +348,14 @@ def issue(request, quote_id: Id, payload: IssueIn):
 
 
 @router.post("/quotes/{quote_id}/decline", response=QuoteOut)
-def decline(request, quote_id: Id, payload: ReasonIn):
+def decline(request, quote_id: Id, payload: QuoteReasonIn):
     """The customer declined this version."""
     quote = services.quote_decline(actor=request.auth, quote=_quote(request, quote_id), reason=payload.reason)
     return _quote(request, quote.pk)
 
 
 @router.post("/quotes/{quote_id}/request-approval", response={201: ApprovalOut})
-def request_approval(request, quote_id: Id, payload: ReasonIn):
+def request_approval(request, quote_id: Id, payload: QuoteReasonIn):
     """Ask the sales manager to approve a discount beyond the limit or a price below the floor."""
     approval = services.quote_request_approval(actor=request.auth, quote=_quote(request, quote_id),
                                                reason=payload.reason)

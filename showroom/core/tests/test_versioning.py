@@ -48,7 +48,6 @@ def test_a_record_changed_by_the_scheduler_names_nobody(customer):
 def test_the_english_message_does_not_double_the_full_stop_after_the_time(customer):
     from django.utils import translation
 
-    with translation.override("en"):
-        with pytest.raises(Conflict) as refused:
-            check_version(customer, customer.version + 1)
+    with translation.override("en"), pytest.raises(Conflict) as refused:
+        check_version(customer, customer.version + 1)
     assert "p.m. Reload" in str(refused.value.message) and ".." not in str(refused.value.message)

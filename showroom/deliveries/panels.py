@@ -32,7 +32,8 @@ def workbench_panel(request) -> dict | None:
     user = request.user
     if not can(user, Capability.WORK_LEADS):
         return None
-    rows = list(selectors.upcoming(user).filter(lead__owner_id=user.pk)[:SHOWN])
+    # By the delivery's consultant: the database starts from the week's deliveries, not from the consultant's leads.
+    rows = list(selectors.upcoming(user).filter(consultant_id=user.pk, store_id=user.store_id)[:SHOWN])
     if not rows:
         return None
     return {"template": "deliveries/_upcoming_panel.html", "deliveries": rows, "title": _("My deliveries this week")}

@@ -1,6 +1,7 @@
 """The quote pages: the form with live totals, the sheet, versions, negotiation, approvals and settings."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -303,3 +304,10 @@ def test_a_long_quote_runs_onto_a_second_pdf_page_with_every_line(client, consul
     assert check_structure(data) == 2
     text = pdf_text(data)
     assert all(f"服务项目{i:02d}" in text for i in range(30)) and "第 2 页" in text
+
+
+def test_ticking_trade_in_re_renders_the_form_like_the_other_choices_that_change_it(client, consultant, lead, trim):
+    client.force_login(consultant)
+    page = client.get(reverse("quotes:create", args=[lead.pk])).content.decode()
+    checkbox = re.search(r'<input type="checkbox"[^>]*name="has_trade_in"[^>]*>', page).group(0)
+    assert 'hx-trigger="change"' in checkbox and 'hx-post=' in checkbox

@@ -125,9 +125,8 @@ def test_a_quote_with_a_loan_and_a_trade_in_approved_by_the_manager_to_a_deliver
     expect(form.get_by_label("外观颜色")).to_contain_text("曼哈顿灰 (+¥6,000)")
     _refreshing(page, lambda: form.get_by_label("外观颜色").select_option(label="冰川白"))
     _refreshing(page, lambda: form.get_by_label("内饰颜色").select_option(label="黑色真皮"))
-    # (ticking the trade-in box does not re-render the form by itself: shared _field.html draws checkboxes without
-    # the refresh attributes; the choice of the loan that follows brings up the old car's fields with the loan's)
-    form.get_by_label("置换", exact=True).check()
+    _refreshing(page, lambda: form.get_by_label("置换", exact=True).check())
+    expect(form.get_by_label("旧车品牌")).to_be_visible()  # the old car's fields come with the box
     _refreshing(page, lambda: form.get_by_role("radio", name="贷款").check())
     expect(form.get_by_label("置换", exact=True)).to_be_checked()
 

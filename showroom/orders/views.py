@@ -72,8 +72,11 @@ def sign(request, lead_id):
     require(user, Capability.WORK_LEADS)
     lead = get_visible(Lead, user, lead_id, select_related=("customer", "owner"))
     quotes = selectors.signable_quotes(user, lead)
-    chosen = next((q for q in quotes if str(q.pk) == (request.POST.get("quote") or request.GET.get("quote"))),
-                  quotes[0] if quotes else None)
+    asked = request.POST.get("quote") if request.method == "POST" else request.GET.get("quote")
+    # A posted quote that is no longer signable (declined, expired, another lead's) is refused, never swapped silently
+    # for the first one: the customer signs the price he was shown.
+    chosen = next((q for q in quotes if str(q.pk) == asked), None if request.method == "POST" and asked else
+                  (quotes[0] if quotes else None))
     initial = {"quote": chosen.pk if chosen else None, "buyer_name": lead.customer.name,
                "deposit_kind": chosen.deposit_kind if chosen else None,
                "deposit_amount": chosen.deposit_amount if chosen else None}

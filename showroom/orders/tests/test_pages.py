@@ -217,3 +217,13 @@ def test_the_filtered_table_swapped_by_htmx_costs_the_same_queries_with_one_or_m
         other_lead = file_lead(colleague, name=f"客户{i}", mobile=f"1390013900{i}")
         services.order_sign(actor=colleague, quote=issue_quote(colleague, other_lead, trim, exterior=white))
     assert count() == one
+
+
+def test_a_quote_no_longer_signable_is_refused_not_swapped_for_another(client, consultant, quote, trim):
+    other_lead = file_lead(consultant, name="李雷", mobile="13900139000")
+    elsewhere = issue_quote(consultant, other_lead, trim)
+    client.force_login(consultant)
+    response = client.post(reverse("orders:sign", args=[quote.lead_id]), {
+        "quote": elsewhere.pk, "deposit_kind": "earnest", "deposit_amount": "5000"})
+    assert response.status_code == 200 and 'data-field-error="quote"' in response.content.decode()
+    assert not Order.objects.exists()

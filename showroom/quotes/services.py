@@ -771,6 +771,9 @@ def discount_limit_set(*, actor, consultant, amount) -> DiscountLimit | None:
     with transaction.atomic():
         if getattr(consultant, "store_id", None) != store_id:
             raise NotFound()
+        if not consultant.sells or not consultant.is_active:
+            raise DomainError(_("Choose an active consultant of this store."), code="consultant_invalid",
+                              field="consultant")
         existing = DiscountLimit.objects.select_for_update().filter(consultant_id=consultant.pk).first()
         before = existing.amount if existing else None
         if amount is None:

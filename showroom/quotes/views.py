@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from showroom.accounts.capabilities import Capability, can, sees_whole_store
-from showroom.accounts.models import Role, User
+from showroom.accounts.selectors import store_consultants
 from showroom.catalog import selectors as catalog
 from showroom.core import clock
 from showroom.core.errors import DomainError, NotFound, PermissionDenied
@@ -407,8 +407,7 @@ def _settings_context(request, **bound) -> dict:
     store_id = user.store_id
     settings = selectors.store_settings(store_id)
     trims = _trim_choices(user)
-    consultants = list(User.objects.filter(store_id=store_id, is_active=True,
-                                           role__in=(Role.CONSULTANT, Role.KEY_ACCOUNT)).order_by("full_name"))
+    consultants = store_consultants(user)
     context = {
         "settings_form": SettingsForm(initial={"validity_days": settings.validity_days,
                                                "discount_limit": settings.discount_limit,
@@ -459,7 +458,7 @@ def settings_save(request):
 @require_POST
 def limit_save(request):
     _require_settings(request)
-    consultants = list(User.objects.filter(store_id=request.user.store_id, is_active=True))
+    consultants = store_consultants(request.user)
     form = LimitForm(request.POST, consultants=consultants)
 
     def act(f):

@@ -110,3 +110,15 @@ def test_a_promotion_is_validated_and_listed_while_active(manager, trim, frozen)
     assert refused.value.field == "name"
     assert FinancePromotion.objects.count() == 1
     assert AuditEntry.objects.filter(action="quotes.promotion_changed").exists()
+
+
+def test_only_a_consultant_of_the_store_gets_a_discount_limit(manager, receptionist, consultant, client):
+    with pytest.raises(DomainError) as refused:
+        services.discount_limit_set(actor=manager, consultant=receptionist, amount=Decimal("20000"))
+    assert refused.value.field == "consultant"
+    client.force_login(manager)
+    response = client.post("/quotes/settings/limits/", {"consultant": receptionist.pk, "amount": "20000"})
+    assert response.status_code in (200, 302, 422)
+    assert not services.DiscountLimit.objects.filter(consultant=receptionist).exists()
+    services.discount_limit_set(actor=manager, consultant=consultant, amount=Decimal("20000"))
+    assert services.DiscountLimit.objects.filter(consultant=consultant, amount=Decimal("20000")).exists()

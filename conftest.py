@@ -1,13 +1,16 @@
 """The role set every test can use: an owning consultant, a same-store colleague, a manager, a
 receptionist, and a consultant of another store; and the browser of the browser tests (marked `browser`:
 headless Chromium from Debian's package, driven by Playwright, against the live server), one Playwright
-session for every app's browser tests."""
+session for every app's browser tests. The sales-process tests' shared March morning (clock, Q5L, quote settings,
+walk-ins) is a plugin of its own, showroom/core/testing/fixtures.py."""
 
 import os
 
 import pytest
 
 from showroom.accounts.models import Role
+
+pytest_plugins = ["showroom.core.testing.fixtures"]
 
 
 @pytest.fixture

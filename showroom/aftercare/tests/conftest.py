@@ -7,11 +7,10 @@ from showroom.deliveries import services as deliveries
 from showroom.deliveries.tests import conftest as shared
 from showroom.deliveries.tests.conftest import NOW, TODAY, at, ordered_lead, ready  # noqa: F401
 
-# The deliveries tests' fixtures, shared: the store's catalog, the ordered lead, the service advisor, the delivery.
-advisor, delivery, frozen, lead, lead_and_order = (shared.advisor, shared.delivery, shared.frozen, shared.lead,
-                                                   shared.lead_and_order)
-media, order, quote_settings, ready_delivery, trim = (shared.media, shared.order, shared.quote_settings,
-                                                      shared.ready_delivery, shared.trim)
+# The deliveries tests' fixtures, shared: the ordered lead, the service advisor, the delivery (the clock, the store's
+# catalog and quote settings are the sales-process tests' shared ones, showroom/core/testing/fixtures.py).
+advisor, delivery, lead, lead_and_order = shared.advisor, shared.delivery, shared.lead, shared.lead_and_order
+media, order, ready_delivery = shared.media, shared.order, shared.ready_delivery
 
 
 def deliver(consultant, trim, advisor, *, name="张三", mobile="13800138000"):

@@ -2,49 +2,35 @@
 allocated and paid in full; the store's service advisor 孙师傅 does the PDI and is paired with the owner.
 
 Every state is reached through the services (quote → order → car → payments → delivery), so tests cannot build a
-delivery the product could not reach.
+delivery the product could not reach. The clock (`frozen`), the Q5L (`trim`), the Q6L e-tron (`ev_trim`),
+`quote_settings` and `signature_url` are the sales-process tests' shared ones (showroom/core/testing/fixtures.py).
 """
 
 import datetime as dt
-from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from showroom.accounts.models import Role
-from showroom.catalog.models import Powertrain
-from showroom.catalog.tests.factories import BrandFactory, SeriesFactory, TrimFactory
-from showroom.core.choices import Channel, Source
+from showroom.core.testing.fixtures import (  # noqa: F401 - the tests import them
+    NOW,
+    QUOTE_SETTINGS,
+    TODAY,
+    WALK_IN,
+    at,
+    file_lead,
+    issue_quote,
+)
 from showroom.deliveries import services
 from showroom.deliveries.models import PDI_ITEMS
 from showroom.inventory.tests.factories import VehicleFactory, vin_for
-from showroom.leads.models import Stage
-from showroom.leads.services import lead_advance_stage, lead_create
 from showroom.orders import services as orders
 from showroom.orders.selectors import balance_of
-from showroom.quotes import services as quotes
 from showroom.quotes.models import QuoteSettings
 from showroom.testdrives.signature import as_data_url, drawn_signature
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-NOW = dt.datetime(2026, 3, 10, 10, 5, tzinfo=SHANGHAI)
-TODAY = NOW.date()
-WALK_IN = {"channel": Channel.SHOWROOM, "source": Source.WALK_IN}
 ALL_PDI = {code: True for code, _label in PDI_ITEMS}
 PETROL_CHECKLIST = dict.fromkeys(("invoice", "conformity", "warranty_manual", "insurance", "purchase_tax", "keys", "connected_app", "driver_assistance", "advisor_introduced", "first_service"), True)
 EV_CHECKLIST = {**PETROL_CHECKLIST, "charging": True, "charger": True, "app_binding": True}
-
-
-def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=SHANGHAI)
-
-
-@pytest.fixture
-def frozen():
-    """Time stands still at NOW (move it with frozen.move_to)."""
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture(autouse=True)
@@ -60,39 +46,14 @@ def advisor(store):
     return UserFactory(store=store, role=Role.SERVICE_ADVISOR, username="advisor", full_name="孙师傅")
 
 
-@pytest.fixture
-def trim(store):
-    series = SeriesFactory(brand=BrandFactory(group=store.group, name="奥迪", is_own=True), name="Q5L")
-    return TrimFactory(series=series, name="45 TFSI 臻选动感型", guide_price=Decimal("398800.00"))
-
-
-@pytest.fixture
-def ev_trim(store):
-    series = SeriesFactory(brand=BrandFactory(group=store.group, name="奥迪", is_own=True), name="Q6L e-tron")
-    return TrimFactory(series=series, name="RWD 先锋型", guide_price=Decimal("369800.00"), powertrain=Powertrain.ELECTRIC,
-                       displacement_cc=None, battery_kwh=Decimal("107.0"), range_km=750)
-
-
-@pytest.fixture
-def quote_settings(store):
-    return QuoteSettings.objects.create(store=store, validity_days=7, discount_limit=Decimal("10000"),
-                                        plate_service_fee=Decimal("0"))
-
-
 _numbers = iter(range(1, 10_000))
 
 
 def ordered_lead(consultant, trim, *, name="张三", mobile="13800138000", paid=True, allocate=True):
     """A walk-in of the consultant who signed an order for `trim`; the car allocated and (if `paid`) paid in full."""
-    lead = lead_create(actor=consultant, customer_fields={"name": name, "mobile": mobile}, lead_fields=WALK_IN)[0]
-    for step in (Stage.NEEDS_ANALYSIS, Stage.PRESENTATION, Stage.TEST_DRIVE):
-        lead = lead_advance_stage(actor=consultant, lead=lead, to=step)
-    QuoteSettings.objects.get_or_create(store_id=lead.store_id, defaults={
-        "validity_days": 7, "discount_limit": Decimal("10000"), "plate_service_fee": Decimal("0")})
-    quote = quotes.quote_create(actor=consultant, lead=lead, fields={
-        "trim": trim.pk, "discount": Decimal("8000"), "deposit_kind": "earnest", "deposit_amount": Decimal("20000")})
-    quote = quotes.quote_issue(actor=consultant, quote=quote)
-    order = orders.order_sign(actor=consultant, quote=quote)
+    lead = file_lead(consultant, name=name, mobile=mobile)
+    QuoteSettings.objects.get_or_create(store_id=lead.store_id, defaults=QUOTE_SETTINGS)
+    order = orders.order_sign(actor=consultant, quote=issue_quote(consultant, lead, trim))
     if allocate:
         car = VehicleFactory(store=lead.store, trim=trim, vin=vin_for(next(_numbers)), plate="")
         order = orders.order_allocate(actor=consultant, order=order, vehicle=car)
@@ -125,11 +86,6 @@ def delivery(consultant, lead, advisor):
     """The delivery booked for tomorrow at 10:00 in bay 1."""
     return services.delivery_schedule(actor=consultant, lead=lead, scheduled_at=at(TODAY + dt.timedelta(days=1), 10),
                                       place="交车区1号位", service_advisor=advisor)
-
-
-@pytest.fixture
-def signature_url():
-    return as_data_url(drawn_signature(1))
 
 
 def ready(consultant, delivery, advisor, *, checklist=PETROL_CHECKLIST):

@@ -1,33 +1,20 @@
-"""A Tuesday morning in March at the store, a test-drive car, a route and the consultant's customer 张三."""
+"""A Tuesday morning in March at the store, a test-drive car, a route and the consultant's customer 张三.
+
+The clock (`frozen`) and `signature_url` are the sales-process tests' shared ones (showroom/core/testing/fixtures.py)."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
+from functools import partial
 
 import pytest
-import time_machine
 
-from showroom.core.choices import Channel, Source
+from showroom.core.testing import fixtures as shared
+from showroom.core.testing.fixtures import NOW, TODAY, at  # noqa: F401 - the tests import them
 from showroom.leads.models import Stage
-from showroom.leads.services import lead_advance_stage, lead_create
 from showroom.testdrives.models import Route
-from showroom.testdrives.signature import as_data_url, drawn_signature
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-NOW = dt.datetime(2026, 3, 10, 10, 5, tzinfo=SHANGHAI)
-TODAY = NOW.date()
 TOMORROW = TODAY + dt.timedelta(days=1)
-WALK_IN = {"channel": Channel.SHOWROOM, "source": Source.WALK_IN}
-
-
-def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=SHANGHAI)
-
-
-@pytest.fixture
-def frozen():
-    """Time stands still at NOW."""
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+# A walk-in of the consultant, moved step by step to `stage` (here by default: the vehicle presentation).
+file_lead = partial(shared.file_lead, stage=Stage.PRESENTATION)
 
 
 @pytest.fixture
@@ -43,22 +30,8 @@ def route(store):
                                 typical_minutes=25)
 
 
-def file_lead(consultant, *, name="张三", mobile="13800138000", stage=Stage.PRESENTATION):
-    """A walk-in of the consultant, moved step by step to `stage`."""
-    lead = lead_create(actor=consultant, customer_fields={"name": name, "mobile": mobile}, lead_fields=WALK_IN)[0]
-    for step in (Stage.NEEDS_ANALYSIS, Stage.PRESENTATION, Stage.TEST_DRIVE, Stage.NEGOTIATION):
-        if step > stage:
-            break
-        lead = lead_advance_stage(actor=consultant, lead=lead, to=step)
-    return lead
-
-
 @pytest.fixture
 def lead(consultant, frozen):
     """张三's walk-in lead at the vehicle presentation, owned by the consultant."""
     return file_lead(consultant)
 
-
-@pytest.fixture
-def signature_url():
-    return as_data_url(drawn_signature(1))

@@ -1,5 +1,7 @@
 """Every change to the store's stock: filing a vehicle by VIN, editing it, moving it through its statuses, and
-the store's ageing threshold. Store and group admins (MANAGE_STORE) keep the stock; every change is audited."""
+the store's ageing threshold. Store and group admins (MANAGE_STORE) keep the stock; a sale (the orders app, on
+behalf of the consultant or manager working the order) moves its car through the same transitions. Every change
+is audited."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from showroom.catalog.models import Colour, ColourKind, Trim
 from showroom.catalog.selectors import trims_for
 from showroom.core import clock
 from showroom.core.clock import YEARS
-from showroom.core.errors import DomainError
+from showroom.core.errors import Conflict, DomainError
 from showroom.core.scoping import get_visible
 from showroom.core.versioning import bump, check_version
 
@@ -205,30 +207,83 @@ def vehicle_allowed_statuses(vehicle: Vehicle) -> list[str]:
     return [s for s in S.values if s in TRANSITIONS[vehicle.status]]
 
 
+def _move(*, actor, vehicle: Vehicle, to: str, data: dict | None = None) -> Vehicle:
+    """Move the (locked) car along TRANSITIONS and audit it: the one way a car's status changes, for the stock keepers
+    and for a sale alike. A car arriving in stock without an arrival date (or with one in the future) arrives today."""
+    if to not in TRANSITIONS[vehicle.status]:
+        raise DomainError(_("A car that is “%(from)s” cannot become “%(to)s”.")
+                          % {"from": S(vehicle.status).label, "to": S(to).label}, code="status_transition",
+                          field="status")
+    previous = vehicle.status
+    vehicle.status = to
+    changed = ["status"]
+    today = clock.today()
+    if to in ARRIVED and (vehicle.arrival_date is None or vehicle.arrival_date > today):
+        vehicle.arrival_date = today
+        changed.append("arrival_date")
+    vehicle.save(update_fields=bump(vehicle, actor, changed))
+    audit.record(actor=actor, action="inventory.vehicle_status_changed", target=vehicle,
+                 data={"from": previous, "to": to, "arrival_date": vehicle.arrival_date, **(data or {})})
+    return vehicle
+
+
 def vehicle_change_status(*, actor, vehicle: Vehicle, to: str, expected_version: int | None = None) -> Vehicle:
     """Move a car on: ordered → in transit → in stock → reserved → sold → delivered (a cancelled sale goes back to
-    stock). A car arriving in stock without an arrival date arrives today."""
+    stock). A car allocated to an order goes back to stock only when the order releases it."""
     _store(actor)
     with transaction.atomic():
         vehicle = get_visible(Vehicle, actor, vehicle.pk, for_update=True, select_related=("updated_by",))
         check_version(vehicle, expected_version)
         if to not in S.values:
             raise DomainError(_("Choose the status."), code="status_invalid", field="status")
-        if to not in TRANSITIONS[vehicle.status]:
-            raise DomainError(_("A car that is “%(from)s” cannot become “%(to)s”.")
-                              % {"from": S(vehicle.status).label, "to": S(to).label}, code="status_transition",
-                              field="status")
-        previous = vehicle.status
-        vehicle.status = to
-        changed = ["status"]
-        today = clock.today()
-        if to in ARRIVED and (vehicle.arrival_date is None or vehicle.arrival_date > today):
-            vehicle.arrival_date = today
-            changed.append("arrival_date")
-        vehicle.save(update_fields=bump(vehicle, actor, changed))
-        audit.record(actor=actor, action="inventory.vehicle_status_changed", target=vehicle,
-                     data={"from": previous, "to": to, "arrival_date": vehicle.arrival_date})
+        held_by = vehicle.orders.values_list("number", flat=True).first() if to == S.IN_STOCK else None
+        if held_by:
+            # The order would keep a car the stock shows as free: the release goes through the order.
+            raise DomainError(_("The car %(vin)s is allocated to order %(order)s: release it from the order instead.")
+                              % {"vin": vehicle.vin, "order": held_by}, code="vehicle_allocated", field="status")
+        _move(actor=actor, vehicle=vehicle, to=to)
     return vehicle
+
+
+# --- A sale moves the car ---------------------------------------------------------------------------
+# The consultant or manager working an order moves its car (the stock keepers' own service above needs
+# MANAGE_STORE): reserved when allocated, back in stock when released or cancelled, sold and delivered at the
+# hand-over. The caller (the orders app) holds the order's lock and passes its number for the car's history.
+
+def _sale_move(*, actor, vehicle: Vehicle, to: str, order_number: str) -> Vehicle:
+    require(actor, Capability.WORK_LEADS)
+    with transaction.atomic():
+        car = get_visible(Vehicle, actor, getattr(vehicle, "pk", vehicle), for_update=True)
+        if to not in TRANSITIONS[car.status]:
+            raise Conflict(_("The car %(vin)s is “%(status)s” and cannot become “%(to)s”.")
+                           % {"vin": car.vin, "status": S(car.status).label, "to": S(to).label},
+                           code="vehicle_status", field="vehicle")
+        return _move(actor=actor, vehicle=car, to=to, data={"order": order_number})
+
+
+def vehicle_reserve_for_sale(*, actor, vehicle: Vehicle, order_number: str) -> Vehicle:
+    """The car in stock is allocated to an order: it is reserved for the buyer."""
+    return _sale_move(actor=actor, vehicle=vehicle, to=S.RESERVED, order_number=order_number)
+
+
+def vehicle_release_from_sale(*, actor, vehicle: Vehicle, order_number: str) -> Vehicle:
+    """The order let the car go (released, or the order cancelled): a reserved or sold car is back in stock."""
+    require(actor, Capability.WORK_LEADS)
+    with transaction.atomic():
+        car = get_visible(Vehicle, actor, getattr(vehicle, "pk", vehicle), for_update=True)
+        if car.status not in (S.RESERVED, S.SOLD):
+            return car  # a car the stock keepers moved on meanwhile stays where they put it
+        return _move(actor=actor, vehicle=car, to=S.IN_STOCK, data={"order": order_number})
+
+
+def vehicle_mark_sold(*, actor, vehicle: Vehicle, order_number: str) -> Vehicle:
+    """The order's car is sold (at the hand-over, once the money is in)."""
+    return _sale_move(actor=actor, vehicle=vehicle, to=S.SOLD, order_number=order_number)
+
+
+def vehicle_mark_delivered(*, actor, vehicle: Vehicle, order_number: str) -> Vehicle:
+    """The sold car is handed over to its owner and leaves the stock."""
+    return _sale_move(actor=actor, vehicle=vehicle, to=S.DELIVERED, order_number=order_number)
 
 
 def stock_settings_update(*, actor, ageing_days) -> StockSettings:

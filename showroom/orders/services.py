@@ -25,8 +25,8 @@ from showroom.core.errors import Conflict, DomainError, PermissionDenied
 from showroom.core.money import MAX_AMOUNT, to_fen
 from showroom.core.scoping import get_visible
 from showroom.core.versioning import bump, check_version
+from showroom.inventory import services as stock
 from showroom.inventory.models import Vehicle, VehicleStatus
-from showroom.inventory.services import ARRIVED, TRANSITIONS
 from showroom.leads import services as leads
 from showroom.leads.models import Lead, Stage, Status
 from showroom.quotes import services as quotes
@@ -134,26 +134,6 @@ def _require_active(order: Order, field: str | None = None) -> None:
     if order.status not in ACTIVE_STATUSES:
         raise DomainError(_("This order is %(status)s; it can no longer be changed.") % {"status": order.get_status_display()},
                           code="order_closed", field=field)
-
-
-def _move_vehicle(*, actor, vehicle: Vehicle, to: str, order: Order) -> None:
-    """Move the (locked) car to its next status by the stock app's transitions, audited as the stock app does.
-
-    The stock app's own service is kept for the store admins who keep the stock (MANAGE_STORE); a sale moves the car
-    on behalf of the consultant or manager working the order, so it checks the same transitions here."""
-    if to not in TRANSITIONS[vehicle.status]:
-        raise Conflict(_("The car %(vin)s is “%(status)s” and cannot become “%(to)s”.")
-                       % {"vin": vehicle.vin, "status": VehicleStatus(vehicle.status).label, "to": VehicleStatus(to).label},
-                       code="vehicle_status", field="vehicle")
-    previous = vehicle.status
-    vehicle.status = to
-    changed = ["status"]
-    if to in ARRIVED and vehicle.arrival_date is None:
-        vehicle.arrival_date = clock.today()
-        changed.append("arrival_date")
-    vehicle.save(update_fields=bump(vehicle, actor, changed))
-    audit.record(actor=actor, action="inventory.vehicle_status_changed", target=vehicle,
-                 data={"from": previous, "to": to, "order": order.number})
 
 
 # --- Signing -------------------------------------------------------------------------------------
@@ -330,7 +310,7 @@ def order_allocate(*, actor, order: Order, vehicle: Vehicle, allow_demo_car: boo
         except IntegrityError:
             raise Conflict(_("The car %(vin)s has just been allocated to another order; choose another car.")
                            % {"vin": car.vin}, code="vehicle_taken", field="vehicle") from None
-        _move_vehicle(actor=actor, vehicle=car, to=VehicleStatus.RESERVED, order=order)
+        stock.vehicle_reserve_for_sale(actor=actor, vehicle=car, order_number=order.number)
         audit.record(actor=actor, action="orders.vehicle_allocated", target=order, data={
             "vin": car.vin, "vehicle": car.pk, "demo_car": car.is_display or car.is_test_drive,
             "status": [previous, order.status]})
@@ -355,10 +335,9 @@ def order_release_vehicle(*, actor, order: Order, reason: str) -> Order:
 
 
 def _release(actor, order: Order) -> Vehicle:
-    car = Vehicle.objects.select_for_update().get(pk=order.vehicle_id)
+    """The order lets its car go (the caller saves the order): the car is back in stock."""
+    car = stock.vehicle_release_from_sale(actor=actor, vehicle=order.vehicle_id, order_number=order.number)
     order.vehicle, order.allocated_at, order.ready_at = None, None, None
-    if car.status == VehicleStatus.RESERVED:
-        _move_vehicle(actor=actor, vehicle=car, to=VehicleStatus.IN_STOCK, order=order)
     return car
 
 
@@ -402,10 +381,10 @@ def order_mark_delivered(*, actor, order: Order) -> Order:
             raise DomainError(_("%(outstanding)s is still outstanding: take the balance or the loan disbursement before "
                                 "the hand-over.") % {"outstanding": _yuan(outstanding)}, code="balance_outstanding",
                               field="status")
-        car = Vehicle.objects.select_for_update().get(pk=order.vehicle_id)
-        for step in (VehicleStatus.SOLD, VehicleStatus.DELIVERED):
-            if car.status != step:
-                _move_vehicle(actor=actor, vehicle=car, to=step, order=order)
+        car = order.vehicle
+        if car.status != VehicleStatus.SOLD:
+            car = stock.vehicle_mark_sold(actor=actor, vehicle=car, order_number=order.number)
+        car = stock.vehicle_mark_delivered(actor=actor, vehicle=car, order_number=order.number)
         order.delivered_at = clock.now()
         _set_status(actor, order, OrderStatus.DELIVERED, ["delivered_at"])
         audit.record(actor=actor, action="orders.delivered", target=order, data={"vin": car.vin})

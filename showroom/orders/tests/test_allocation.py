@@ -97,6 +97,29 @@ def test_releasing_puts_the_car_back_in_stock(consultant, order, stock):
     assert entry.data["reason"] == "客户改选颜色"
 
 
+def test_the_stock_keeper_cannot_put_an_allocated_car_back_in_stock_behind_the_orders_back(consultant, store, order,
+                                                                                            stock):
+    from showroom.accounts.models import Role
+    from showroom.accounts.tests.factories import UserFactory
+    from showroom.inventory.services import vehicle_change_status
+
+    services.order_allocate(actor=consultant, order=order, vehicle=stock["old"])
+    keeper = UserFactory(store=store, role=Role.STORE_ADMIN)
+    with pytest.raises(DomainError) as refused:
+        vehicle_change_status(actor=keeper, vehicle=stock["old"], to=VehicleStatus.IN_STOCK)
+    assert refused.value.code == "vehicle_allocated" and order.number in str(refused.value.message)
+    stock["old"].refresh_from_db()
+    assert stock["old"].status == VehicleStatus.RESERVED
+
+
+def test_the_cars_history_names_the_order_that_moved_it(consultant, order, stock):
+    services.order_allocate(actor=consultant, order=order, vehicle=stock["old"])
+    services.order_release_vehicle(actor=consultant, order=order, reason="客户改选颜色")
+    moves = AuditEntry.objects.filter(action="inventory.vehicle_status_changed", target_id=stock["old"].pk)
+    assert [(m.data["to"], m.data["order"]) for m in moves.order_by("pk")] == [
+        ("reserved", order.number), ("in_stock", order.number)]
+
+
 def test_releasing_needs_a_reason(consultant, order, stock):
     services.order_allocate(actor=consultant, order=order, vehicle=stock["old"])
     with pytest.raises(DomainError) as refused:

@@ -1,14 +1,25 @@
-"""The quote sheet as a PDF (A4), drawn with ReportLab in its built-in Chinese font.
+"""The quote sheet as a PDF (A4), drawn with ReportLab in an embedded Chinese font.
 
-STSong-Light is one of the CID fonts every PDF reader provides (Adobe-GB1, the GBK repertoire, so rare name
-characters such as 喆 or 堃 print too); it is referenced, not embedded, so the file stays a few kilobytes and no
-font file ships with the app. Text is written as UTF-16 (the UniGB-UCS2-H encoding), which keeps it searchable and
-copyable in the reader.
+The text is set in Noto Serif SC (a Song face, SIL Open Font License), from the subset in fonts/ beside this module
+(GB 2312, the catalogs' characters and common name characters; fonts/README.md says where it comes from and how to
+remake it). ReportLab embeds again only the glyphs a quote uses, so the PDF carries its font (a FontFile2 stream of
+a few dozen kilobytes) and prints the same in every reader, with no Asian font pack asked for. Each embedded subset
+has a ToUnicode map, so the text stays searchable and copyable.
+
+A character the subset lacks (a rare name character such as 頔) is set in STSong-Light, the CID font every PDF
+reader provides for Adobe-GB1 (GBK and more), referenced, not embedded. If the font file is missing altogether
+(a broken install) the whole sheet falls back to STSong-Light, with a warning in the log.
+
+ReportLab cannot embold a TrueType face and a bold file would double the asset, so headings are emboldened by
+stroking the glyph outlines as well as filling them (text render mode 2).
 """
 
 from __future__ import annotations
 
+import functools
 import io
+import logging
+from pathlib import Path
 
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -16,25 +27,55 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen import canvas
 
-FONT = "STSong-Light"
+logger = logging.getLogger(__name__)
+
+FONT_FILE = Path(__file__).resolve().parent / "fonts" / "NotoSerifSC-Regular-subset.ttf"
+FONT = "NotoSerifSC"
+FALLBACK_FONT = "STSong-Light"
+BOLD_STROKE = 0.035  # outline stroke for the emboldened headings, as a fraction of the font size
 MARGIN = 16 * mm
 LINE = 5.6 * mm
 
-_registered = False
+
+@functools.cache
+def _fonts() -> frozenset[int] | None:
+    """Register the fonts once; the code points the embedded font has, or None when it is missing."""
+    pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_FONT))
+    try:
+        font = TTFont(FONT, str(FONT_FILE))
+    except (OSError, TTFError) as error:  # a missing, unreadable or damaged file
+        logger.warning("Quote PDF font %s cannot be read (%s): the PDF uses the reader's %s, not embedded.",
+                       FONT_FILE, error, FALLBACK_FONT)
+        return None
+    pdfmetrics.registerFont(font)
+    return frozenset(code for code, glyph in font.face.charToGlyph.items() if glyph)
 
 
-def _font() -> str:
-    global _registered
-    if not _registered:
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-        _registered = True
-    return FONT
+def _runs(text: str) -> list[tuple[str, str]]:
+    """The text cut into runs of one font: the embedded one, or STSong-Light for what it lacks."""
+    covered = _fonts()
+    if covered is None:
+        return [(FALLBACK_FONT, text)] if text else []
+    runs: list[tuple[str, str]] = []
+    for char in text:
+        font = FONT if ord(char) in covered else FALLBACK_FONT
+        if runs and runs[-1][0] == font:
+            runs[-1] = (font, runs[-1][1] + char)
+        else:
+            runs.append((font, char))
+    return runs
 
 
-# Characters the Song face has no glyph for in every reader (U+2212 minus, U+00B7 middle dot) and the half-width yen,
-# which Chinese print sets full-width.
+def text_width(text: str, size: float) -> float:
+    """The width of a text as the sheet sets it, in points."""
+    return sum(pdfmetrics.stringWidth(chunk, font, size) for font, chunk in _runs(text))
+
+
+# The half-width yen, which Chinese print sets full-width; and the U+2212 minus and U+00B7 middle dot, which the
+# fallback Song face lacks in some readers (kept for a sheet that looks the same either way).
 _PRINTABLE = str.maketrans({"−": "-", "·": "，", "¥": "￥"})
 
 
@@ -46,9 +87,9 @@ def printable(text: str) -> str:
 def _fit(text: str, size: float, width: float) -> str:
     """Cut a text that would run into the next column (a long accessory name), with an ellipsis."""
     text = printable(text)
-    if pdfmetrics.stringWidth(text, FONT, size) <= width:
+    if text_width(text, size) <= width:
         return text
-    while text and pdfmetrics.stringWidth(text + "…", FONT, size) > width:
+    while text and text_width(text + "…", size) > width:
         text = text[:-1]
     return text + "…"
 
@@ -70,24 +111,31 @@ class _Page:
             self.text(MARGIN, f"{self.sheet['store']}  {title}", 8)
             self.y -= LINE
 
-    def text(self, x: float, value: str, size: float = 10, *, right: bool = False, centre: bool = False) -> None:
-        self.pdf.setFont(FONT, size)
+    def text(self, x: float, value: str, size: float = 10, *, right: bool = False, centre: bool = False,
+             bold: bool = False, y: float | None = None) -> None:
         value = printable(value)
-        if right:
-            self.pdf.drawRightString(x, self.y, value)
-        elif centre:
-            self.pdf.drawCentredString(x, self.y, value)
-        else:
-            self.pdf.drawString(x, self.y, value)
+        if right or centre:
+            x -= text_width(value, size) / (1 if right else 2)
+        if bold:  # fill and stroke the outlines; the render mode and line width end with restoreState
+            self.pdf.saveState()
+            self.pdf.setLineWidth(size * BOLD_STROKE)
+        line = self.pdf.beginText(x, self.y if y is None else y)
+        if bold:
+            line.setTextRenderMode(2)
+        for font, chunk in _runs(value):
+            line.setFont(font, size)
+            line.textOut(chunk)
+        self.pdf.drawText(line)
+        if bold:
+            self.pdf.restoreState()
 
     def rule(self, weight: float = 0.4) -> None:
         self.pdf.setLineWidth(weight)
         self.pdf.line(MARGIN, self.y, self.width - MARGIN, self.y)
 
     def footer(self) -> None:
-        self.pdf.setFont(FONT, 8)
-        self.pdf.drawCentredString(self.width / 2, MARGIN / 2,
-                                   printable(_("Page %(page)s · all prices include VAT") % {"page": self.page}))
+        self.text(self.width / 2, _("Page %(page)s · all prices include VAT") % {"page": self.page}, 8, centre=True,
+                  y=MARGIN / 2)
 
 
 def _day(value) -> str:
@@ -96,22 +144,23 @@ def _day(value) -> str:
 
 def render(sheet: dict) -> bytes:
     """The sheet (sheet.build) as PDF bytes; call it with the Chinese translation active."""
-    _font()
     buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
+    # the initial font goes into every page's preamble: the embedded one, so the file names no other
+    initial = FONT if _fonts() is not None else FALLBACK_FONT
+    pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName=initial, initialFontSize=10)
     pdf.setTitle(_("Quote %(number)s") % {"number": sheet["number"]})
     pdf.setAuthor(sheet["store"])
     pdf.setSubject(sheet["customer"])
     page = _Page(pdf, sheet)
     right = page.width - MARGIN
 
-    page.text(page.width / 2, sheet["store"], 15, centre=True)
+    page.text(page.width / 2, sheet["store"], 15, centre=True, bold=True)
     page.y -= 6 * mm
     contact = " · ".join(x for x in (sheet["store_city"], sheet["store_phone"]) if x)
     if contact:
         page.text(page.width / 2, contact, 9, centre=True)
         page.y -= 6 * mm
-    page.text(page.width / 2, _("Vehicle purchase quote"), 13, centre=True)
+    page.text(page.width / 2, _("Vehicle purchase quote"), 13, centre=True, bold=True)
     page.y -= 8 * mm
 
     meta = [
@@ -134,21 +183,22 @@ def render(sheet: dict) -> bytes:
 
     for section in sheet["sections"]:
         page.need(LINE * 3)
-        page.text(MARGIN, section["title"], 11.5)
+        page.text(MARGIN, section["title"], 11.5, bold=True)
         page.y -= LINE
         for row in section["rows"]:
             page.need(LINE)
             size = 10.5 if row["strong"] else 9.5
-            page.text(MARGIN + 4 * mm, _fit(row["label"], size, page.width - 2 * MARGIN - 50 * mm), size)
-            page.text(right, row["value"], size, right=True)
+            page.text(MARGIN + 4 * mm, _fit(row["label"], size, page.width - 2 * MARGIN - 50 * mm), size,
+                      bold=row["strong"])
+            page.text(right, row["value"], size, right=True, bold=row["strong"])
             page.y -= LINE
         page.y -= 1.5 * mm
 
     page.need(LINE * 2)
     page.rule(0.8)
     page.y -= LINE
-    page.text(MARGIN, _("Total to drive away (落地价)"), 12)
-    page.text(right, sheet["total"], 12, right=True)
+    page.text(MARGIN, _("Total to drive away (落地价)"), 12, bold=True)
+    page.text(right, sheet["total"], 12, right=True, bold=True)
     page.y -= LINE * 1.4
 
     notes = [_("All prices include VAT. Purchase tax and 车船税 are due by law; insurance, plate service, "
@@ -163,7 +213,7 @@ def render(sheet: dict) -> bytes:
         while text:
             page.need(LINE)
             cut = len(text)
-            while pdfmetrics.stringWidth(text[:cut], FONT, 9) > page.width - 2 * MARGIN and cut > 1:
+            while text_width(text[:cut], 9) > page.width - 2 * MARGIN and cut > 1:
                 cut -= 1
             page.text(MARGIN, text[:cut], 9)
             text = text[cut:]

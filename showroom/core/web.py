@@ -1,13 +1,18 @@
-"""Helpers for the HTML views: domain errors onto forms, htmx-aware rendering, pagination."""
+"""Helpers for the HTML views: domain errors onto forms, htmx-aware rendering, pagination, the steps of a page of
+several forms, private images."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from .errors import DomainError, NotFound, PermissionDenied
 
@@ -80,3 +85,55 @@ def panels(setting: str, request, *args) -> list[dict]:
         if panel:
             found.append(panel)
     return found
+
+
+def form_steps(*, load: Callable, template: str, context: Callable, success_url: Callable[..., str]):
+    """The steps of a page that carries several forms about one record (the test drive, the delivery hand-over).
+
+    Returns a decorator `step(form_class, form_key, done, *, files=False, form_kwargs=None)` that turns
+    `act(user, record, data, form)`, the step's service call, into the step's POST view (signed-in users): the
+    record is `load(user, pk)`; a valid form runs `act`, then the message `done` and a redirect to
+    `success_url(record)`; invalid input or a service's refusal brings the page back (`template` with
+    `context(request, record, **{form_key: form})`, the record loaded afresh) with the form and its errors, 422.
+    `form_kwargs(user, record)` gives the form's other arguments."""
+
+    def step(form_class, form_key: str, done, *, files: bool = False, form_kwargs: Callable | None = None):
+        def decorate(act):
+            @login_required
+            @require_POST
+            def view(request, pk):
+                user = request.user
+                record = load(user, pk)
+                extra = form_kwargs(user, record) if form_kwargs else {}
+                form = form_class(request.POST, request.FILES if files else None, **extra)
+                if form.is_valid():
+                    try:
+                        act(user, record, form.cleaned_data, form)
+                    except DomainError as err:
+                        refuse_on_form(form, err)
+                    else:
+                        messages.success(request, str(done))
+                        return redirect(success_url(record))
+                return render(request, template, context(request, load(user, pk), **{form_key: form}), status=422)
+
+            for name in ("__module__", "__name__", "__qualname__", "__doc__"):
+                setattr(view, name, getattr(act, name))
+            return view
+
+        return decorate
+
+    return step
+
+
+def private(response: HttpResponse) -> HttpResponse:
+    """A response for the one who asked only: never kept by a shared cache, never sniffed as another type."""
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def signature_png(record) -> HttpResponse:
+    """The customer's drawn signature kept on `record` (`signature_png`), as a private PNG; 404 while there is none."""
+    if not record.signature_png:
+        raise NotFound()
+    return private(HttpResponse(bytes(record.signature_png), content_type="image/png"))

@@ -7,18 +7,19 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from showroom.accounts.capabilities import Capability, require, sees_whole_store
 from showroom.core import clock
 from showroom.core.errors import DomainError, NotFound
 from showroom.core.scoping import get_visible
-from showroom.core.web import refuse_on_form
+from showroom.core.web import form_steps, private, refuse_on_form, signature_png
 from showroom.leads.models import Lead
 from showroom.leads.services import lead_allowed_actions
 
@@ -117,77 +118,48 @@ def detail(request, pk):
     return render(request, "deliveries/delivery_detail.html", _context(request, delivery))
 
 
-def _step(request, pk, form_class, form_key, act, done: str, *, files=False):
-    """Run one step; a refusal brings the page back with the form and its errors (422)."""
-    user = request.user
-    delivery = selectors.delivery_get(user, pk)
-    kwargs = {}
-    if form_class in (AppointmentForm, PdiForm):
-        kwargs["advisors"] = selectors.service_advisors(delivery.store_id)
-    if form_class is ChecklistForm:
-        kwargs["items"] = delivery.checklist_items()
-    form = form_class(request.POST, request.FILES if files else None, **kwargs)
-    if form.is_valid():
-        try:
-            act(delivery, form.cleaned_data, form)
-        except DomainError as err:
-            refuse_on_form(form, err)
-        else:
-            messages.success(request, done)
-            return redirect(_detail_url(delivery))
-    delivery = selectors.delivery_get(user, pk)
-    return render(request, "deliveries/delivery_detail.html", _context(request, delivery, **{form_key: form}), status=422)
+def _advisors(user, delivery) -> dict:
+    return {"advisors": selectors.service_advisors(delivery.store_id)}
 
 
-@login_required
-@require_POST
-def appointment(request, pk):
-    def act(delivery, data, form):
-        services.delivery_reschedule(actor=request.user, delivery=delivery, scheduled_at=data["scheduled_at"],
-                                     place=data["place"], service_advisor=data["service_advisor"],
-                                     expected_version=data["version"])
-    return _step(request, pk, AppointmentForm, "appointment_form", act, _("Appointment saved."))
+# One step of the hand-over: a refusal brings the page back with the form and its errors (422).
+_step = form_steps(load=selectors.delivery_get, template="deliveries/delivery_detail.html", context=_context,
+                   success_url=_detail_url)
 
 
-@login_required
-@require_POST
-def pdi(request, pk):
-    def act(delivery, data, form):
-        services.delivery_sign_off_pdi(actor=request.user, delivery=delivery, results=form.results(),
-                                       inspector=data["inspector"], notes=data["pdi_notes"],
-                                       expected_version=data["version"])
-    return _step(request, pk, PdiForm, "pdi_form", act, _("PDI signed off."))
+@_step(AppointmentForm, "appointment_form", gettext_lazy("Appointment saved."), form_kwargs=_advisors)
+def appointment(user, delivery, data, form):
+    services.delivery_reschedule(actor=user, delivery=delivery, scheduled_at=data["scheduled_at"], place=data["place"],
+                                 service_advisor=data["service_advisor"], expected_version=data["version"])
 
 
-@login_required
-@require_POST
-def checklist(request, pk):
-    def act(delivery, data, form):
-        services.delivery_record_checklist(actor=request.user, delivery=delivery, items=form.ticked(),
-                                           first_service_due=data["first_service_due"],
-                                           first_service_km=data["first_service_km"], expected_version=data["version"])
-    return _step(request, pk, ChecklistForm, "checklist_form", act, _("Checklist saved."))
+@_step(PdiForm, "pdi_form", gettext_lazy("PDI signed off."), form_kwargs=_advisors)
+def pdi(user, delivery, data, form):
+    services.delivery_sign_off_pdi(actor=user, delivery=delivery, results=form.results(), inspector=data["inspector"],
+                                   notes=data["pdi_notes"], expected_version=data["version"])
 
 
-@login_required
-@require_POST
-def sign(request, pk):
-    def act(delivery, data, form):
-        services.delivery_sign(actor=request.user, delivery=delivery, signer_name=data["signer_name"],
-                               signature_data_url=data["signature"])
-    return _step(request, pk, SignatureForm, "signature_form", act, _("Delivery confirmation signed."))
+@_step(ChecklistForm, "checklist_form", gettext_lazy("Checklist saved."),
+       form_kwargs=lambda user, delivery: {"items": delivery.checklist_items()})
+def checklist(user, delivery, data, form):
+    services.delivery_record_checklist(actor=user, delivery=delivery, items=form.ticked(),
+                                       first_service_due=data["first_service_due"],
+                                       first_service_km=data["first_service_km"], expected_version=data["version"])
 
 
-@login_required
-@require_POST
-def photo_add(request, pk):
-    def act(delivery, data, form):
-        upload = data["photo"]
-        if upload is not None and upload.size > MAX_BYTES:  # not read into memory at all
-            raise too_large()
-        services.delivery_add_photo(actor=request.user, delivery=delivery, data=upload.read() if upload else b"",
-                                    caption=data["caption"])
-    return _step(request, pk, PhotoForm, "photo_form", act, _("Photo added."), files=True)
+@_step(SignatureForm, "signature_form", gettext_lazy("Delivery confirmation signed."))
+def sign(user, delivery, data, form):
+    services.delivery_sign(actor=user, delivery=delivery, signer_name=data["signer_name"],
+                           signature_data_url=data["signature"])
+
+
+@_step(PhotoForm, "photo_form", gettext_lazy("Photo added."), files=True)
+def photo_add(user, delivery, data, form):
+    upload = data["photo"]
+    if upload is not None and upload.size > MAX_BYTES:  # not read into memory at all
+        raise too_large()
+    services.delivery_add_photo(actor=user, delivery=delivery, data=upload.read() if upload else b"",
+                                caption=data["caption"])
 
 
 @login_required
@@ -222,12 +194,6 @@ def complete(request, pk):
     return redirect(reverse("leads:detail", args=[delivery.lead_id]))
 
 
-def _private(response):
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @login_required
 def photo(request, pk):
     """A delivery photo, to whoever may open the delivery (never cached by a shared proxy)."""
@@ -236,13 +202,10 @@ def photo(request, pk):
         handle = found.file.open("rb")
     except FileNotFoundError:
         raise NotFound() from None
-    return _private(FileResponse(handle, content_type=found.content_type))
+    return private(FileResponse(handle, content_type=found.content_type))
 
 
 @login_required
 def signature_image(request, pk):
     """The customer's signature on the delivery confirmation, to whoever may open the delivery."""
-    delivery = get_visible(Delivery, request.user, pk)
-    if not delivery.signature_png:
-        raise NotFound()
-    return _private(HttpResponse(bytes(delivery.signature_png), content_type="image/png"))
+    return signature_png(get_visible(Delivery, request.user, pk))

@@ -6,18 +6,18 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from showroom.accounts.capabilities import Capability, can, require
 from showroom.core import clock
 from showroom.core.errors import DomainError, NotFound
 from showroom.core.scoping import get_visible
-from showroom.core.web import refuse_on_form
+from showroom.core.web import form_steps, refuse_on_form, signature_png
 from showroom.leads.models import Lead, Stage
 from showroom.leads.services import lead_allowed_actions
 
@@ -186,86 +186,55 @@ def drive(request, pk):
     return render(request, "testdrives/booking_drive.html", _drive_context(request, booking))
 
 
-def _step(request, pk, form_class, form_key, act, done: str, **form_kwargs):
-    """Run one step of the drive: on a refusal the page comes back with the form and its errors."""
-    booking = selectors.booking_detail(request.user, pk)
-    if form_class is AgreementForm:
-        form_kwargs["routes"] = list(selectors.routes_for(request.user, active_only=True).filter(store_id=booking.store_id))
-    form = form_class(request.POST, **form_kwargs)
-    if form.is_valid():
-        try:
-            act(booking, form.cleaned_data, form)
-        except DomainError as err:
-            refuse_on_form(form, err)
-        else:
-            messages.success(request, done)
-            return redirect(_drive_url(booking))
-    booking = selectors.booking_detail(request.user, pk)
-    return render(request, "testdrives/booking_drive.html", _drive_context(request, booking, **{form_key: form}), status=422)
+def _routes(user, booking) -> dict:
+    return {"routes": list(selectors.routes_for(user, active_only=True).filter(store_id=booking.store_id))}
 
 
-@login_required
-@require_POST
-def licence(request, pk):
-    def act(booking, data, form):
-        services.testdrive_check_licence(
-            actor=request.user, booking=booking, ride_only=data["ride_only"], number=data["licence_number"],
-            licence_class=data["licence_class"], valid_until=data["licence_valid_until"],
-            first_issued=data["licence_first_issued"])
-    return _step(request, pk, LicenceForm, "licence_form", act, _("Licence recorded."))
+# One step of the drive: on a refusal the page comes back with the form and its errors.
+_step = form_steps(load=selectors.booking_detail, template="testdrives/booking_drive.html", context=_drive_context,
+                   success_url=_drive_url)
 
 
-@login_required
-@require_POST
-def agreement(request, pk):
-    def act(booking, data, form):
-        services.testdrive_sign_agreement(actor=request.user, booking=booking, signer_name=data["signer_name"],
-                                          signature_data_url=data["signature"], accepted=data["accepted"],
-                                          route=data["route"])
-    return _step(request, pk, AgreementForm, "agreement_form", act, _("Agreement signed."))
+@_step(LicenceForm, "licence_form", gettext_lazy("Licence recorded."))
+def licence(user, booking, data, form):
+    services.testdrive_check_licence(
+        actor=user, booking=booking, ride_only=data["ride_only"], number=data["licence_number"],
+        licence_class=data["licence_class"], valid_until=data["licence_valid_until"],
+        first_issued=data["licence_first_issued"])
 
 
-@login_required
-@require_POST
-def start(request, pk):
-    def act(booking, data, form):
-        services.testdrive_start(actor=request.user, booking=booking, odometer_start=data["odometer_start"])
-    return _step(request, pk, StartForm, "start_form", act, _("Drive started. Have a safe drive!"))
+@_step(AgreementForm, "agreement_form", gettext_lazy("Agreement signed."), form_kwargs=_routes)
+def agreement(user, booking, data, form):
+    services.testdrive_sign_agreement(actor=user, booking=booking, signer_name=data["signer_name"],
+                                      signature_data_url=data["signature"], accepted=data["accepted"], route=data["route"])
 
 
-@login_required
-@require_POST
-def complete(request, pk):
-    def act(booking, data, form):
-        services.testdrive_complete(actor=request.user, booking=booking, odometer_end=data["odometer_end"],
-                                    scores=form.scores(), customer_comments=data["customer_comments"],
-                                    consultant_notes=data["consultant_notes"], skip_reason=data["skip_reason"])
-    return _step(request, pk, CompleteForm, "complete_form", act, _("Test drive completed; the lead moves on to the quote."))
+@_step(StartForm, "start_form", gettext_lazy("Drive started. Have a safe drive!"))
+def start(user, booking, data, form):
+    services.testdrive_start(actor=user, booking=booking, odometer_start=data["odometer_start"])
 
 
-@login_required
-@require_POST
-def cancel(request, pk):
-    def act(booking, data, form):
-        services.testdrive_cancel(actor=request.user, booking=booking, reason=data["reason"])
-    return _step(request, pk, ReasonForm, "reason_form", act, _("Test drive cancelled."))
+@_step(CompleteForm, "complete_form", gettext_lazy("Test drive completed; the lead moves on to the quote."))
+def complete(user, booking, data, form):
+    services.testdrive_complete(actor=user, booking=booking, odometer_end=data["odometer_end"], scores=form.scores(),
+                                customer_comments=data["customer_comments"], consultant_notes=data["consultant_notes"],
+                                skip_reason=data["skip_reason"])
 
 
-@login_required
-@require_POST
-def no_show(request, pk):
-    def act(booking, data, form):
-        services.testdrive_no_show(actor=request.user, booking=booking, reason=data["reason"])
-    return _step(request, pk, ReasonForm, "reason_form", act, _("No-show recorded."))
+@_step(ReasonForm, "reason_form", gettext_lazy("Test drive cancelled."))
+def cancel(user, booking, data, form):
+    services.testdrive_cancel(actor=user, booking=booking, reason=data["reason"])
 
 
-@login_required
-@require_POST
-def decline(request, pk):
-    def act(booking, data, form):
-        services.testdrive_decline(actor=request.user, lead=booking.lead, booking=booking, reason=data["reason"],
-                                   advance=data["advance"])
-    return _step(request, pk, ReasonForm, "reason_form", act, _("Decline recorded."))
+@_step(ReasonForm, "reason_form", gettext_lazy("No-show recorded."))
+def no_show(user, booking, data, form):
+    services.testdrive_no_show(actor=user, booking=booking, reason=data["reason"])
+
+
+@_step(ReasonForm, "reason_form", gettext_lazy("Decline recorded."))
+def decline(user, booking, data, form):
+    services.testdrive_decline(actor=user, lead=booking.lead, booking=booking, reason=data["reason"],
+                               advance=data["advance"])
 
 
 @login_required
@@ -290,13 +259,7 @@ def decline_lead(request, lead_id):
 @login_required
 def signature_image(request, pk):
     """The customer's signature, to whoever may open the test drive (never cached by a shared proxy)."""
-    booking = get_visible(Booking, request.user, pk)
-    if not booking.signature_png:
-        raise NotFound()
-    response = HttpResponse(bytes(booking.signature_png), content_type="image/png")
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return signature_png(get_visible(Booking, request.user, pk))
 
 
 # --- The store's routes and policy -------------------------------------------------------------------

@@ -217,6 +217,37 @@ def _created(actor, obj, *, entity: str, fields) -> None:
                  store_id=actor.store_id)
 
 
+def _create(actor, model, *, parent: dict, clean: dict, unique: tuple[str, ...], taken, entity: str, fields):
+    """Add a catalog record under its `parent` ({field: brand, series or group id}) from `clean` fields; refused with
+    `taken(record, **values)` when the parent already has one of the same `unique` values; audited."""
+    record = model(**parent, **clean)
+    values = {key: clean[key] for key in unique}
+    message = taken(record, **values)
+    with transaction.atomic():
+        _unique(model.objects.filter(**parent, **values), field="name", message=message)
+        _write(record, update_fields=None, unique_field="name", unique_message=message)
+        _created(actor, record, entity=entity, fields=fields)
+    return record
+
+
+def _update(actor, model, pk, *, scope: str, related: tuple = (), raw: dict, clean, parent: str,
+            unique: tuple[str, ...], taken, entity: str, fields):
+    """Change a catalog record of the actor's group (`scope`: the path to its group): the given `fields` of `raw`,
+    checked by `clean(raw, record)`; refused with `taken(record, **values)` when another record of its `parent`
+    already has the new `unique` values; the changes audited."""
+    group_id = _group_id(actor)
+    with transaction.atomic():
+        record = _locked(model, pk, related=related, **{scope: group_id})
+        cleaned = clean({k: v for k, v in raw.items() if k in fields}, record)
+        values = {key: cleaned.get(key, getattr(record, key)) for key in unique}
+        message = taken(record, **values)
+        if any(key in cleaned for key in unique):
+            siblings = model.objects.filter(**{f"{parent}_id": getattr(record, f"{parent}_id")}, **values)
+            _unique(siblings.exclude(pk=record.pk), field="name", message=message)
+        _apply(actor, record, cleaned, entity=entity, fields=fields, unique_field="name", unique_message=message)
+    return record
+
+
 def _set_active(actor, model, pk, group_path: str, active: bool, *, entity: str):
     """Retire (take off sale) or reinstate; the record stays for the vehicles, quotes and orders that name it."""
     group_id = _group_id(actor)
@@ -246,34 +277,20 @@ def _brand_fields(raw: dict, current: Brand | None = None) -> dict:
     return clean
 
 
-def _brand_taken(name: str) -> str:
+def _brand_taken(_brand, *, name: str) -> str:
     return _("There is already a brand “%(name)s”.") % {"name": name}
 
 
 def brand_create(*, actor, fields: dict) -> Brand:
     """Add a brand to the group's catalog: our own, or a competitor consultants compare against."""
-    group_id = _group_id(actor)
-    clean = _brand_fields(fields)
-    with transaction.atomic():
-        _unique(Brand.objects.filter(group_id=group_id, name=clean["name"]), field="name", message=_brand_taken(clean["name"]))
-        brand = Brand(group_id=group_id, **clean)
-        _write(brand, update_fields=None, unique_field="name", unique_message=_brand_taken(clean["name"]))
-        _created(actor, brand, entity="brand", fields=BRAND_FIELDS)
-    return brand
+    return _create(actor, Brand, parent={"group_id": _group_id(actor)}, clean=_brand_fields(fields), unique=("name",),
+                   taken=_brand_taken, entity="brand", fields=BRAND_FIELDS)
 
 
 def brand_update(*, actor, brand: Brand, fields: dict) -> Brand:
     """Rename a brand, mark it ours or a competitor, or change its place in the lists."""
-    group_id = _group_id(actor)
-    with transaction.atomic():
-        brand = _locked(Brand, brand.pk, group_id=group_id)
-        clean = _brand_fields({k: v for k, v in fields.items() if k in BRAND_FIELDS}, brand)
-        if "name" in clean:
-            _unique(Brand.objects.filter(group_id=group_id, name=clean["name"]).exclude(pk=brand.pk), field="name",
-                    message=_brand_taken(clean["name"]))
-        _apply(actor, brand, clean, entity="brand", fields=BRAND_FIELDS, unique_field="name",
-               unique_message=_brand_taken(clean.get("name", brand.name)))
-    return brand
+    return _update(actor, Brand, brand.pk, scope="group_id", raw=fields, clean=_brand_fields, parent="group",
+                   unique=("name",), taken=_brand_taken, entity="brand", fields=BRAND_FIELDS)
 
 
 def brand_retire(*, actor, brand: Brand) -> Brand:
@@ -310,36 +327,22 @@ def _series_fields(raw: dict, current: Series | None = None) -> dict:
     return clean
 
 
-def _series_taken(brand: Brand, name: str) -> str:
-    return _("%(brand)s already has a series “%(name)s”.") % {"brand": brand.name, "name": name}
+def _series_taken(series: Series, *, name: str) -> str:
+    return _("%(brand)s already has a series “%(name)s”.") % {"brand": series.brand.name, "name": name}
 
 
 def series_create(*, actor, brand: Brand, fields: dict) -> Series:
     """Add a model line (车系) to a brand of the group."""
-    group_id = _group_id(actor)
-    _own(group_id, brand)
-    clean = _series_fields(fields)
-    with transaction.atomic():
-        _unique(Series.objects.filter(brand=brand, name=clean["name"]), field="name",
-                message=_series_taken(brand, clean["name"]))
-        series = Series(brand=brand, **clean)
-        _write(series, update_fields=None, unique_field="name", unique_message=_series_taken(brand, clean["name"]))
-        _created(actor, series, entity="series", fields=SERIES_FIELDS)
-    return series
+    _own(_group_id(actor), brand)
+    return _create(actor, Series, parent={"brand": brand}, clean=_series_fields(fields), unique=("name",),
+                   taken=_series_taken, entity="series", fields=SERIES_FIELDS)
 
 
 def series_update(*, actor, series: Series, fields: dict) -> Series:
     """Rename a series or change its maker, body type or place in the lists."""
-    group_id = _group_id(actor)
-    with transaction.atomic():
-        series = _locked(Series, series.pk, related=("brand",), brand__group_id=group_id)
-        clean = _series_fields({k: v for k, v in fields.items() if k in SERIES_FIELDS}, series)
-        if "name" in clean:
-            _unique(Series.objects.filter(brand_id=series.brand_id, name=clean["name"]).exclude(pk=series.pk),
-                    field="name", message=_series_taken(series.brand, clean["name"]))
-        _apply(actor, series, clean, entity="series", fields=SERIES_FIELDS, unique_field="name",
-               unique_message=_series_taken(series.brand, clean.get("name", series.name)))
-    return series
+    return _update(actor, Series, series.pk, scope="brand__group_id", related=("brand",), raw=fields,
+                   clean=_series_fields, parent="brand", unique=("name",), taken=_series_taken, entity="series",
+                   fields=SERIES_FIELDS)
 
 
 def series_retire(*, actor, series: Series) -> Series:
@@ -409,38 +412,23 @@ def trim_clean_fields(raw: dict, current: Trim | None = None) -> dict:
     return f.done()
 
 
-def _trim_taken(series: Series, year, name: str) -> str:
-    return _("%(series)s already has a %(year)s trim “%(name)s”.") % {"series": series.name, "year": year, "name": name}
+def _trim_taken(trim: Trim, *, model_year, name: str) -> str:
+    return _("%(series)s already has a %(year)s trim “%(name)s”.") % {"series": trim.series.name, "year": model_year,
+                                                                        "name": name}
 
 
 def trim_create(*, actor, series: Series, fields: dict) -> Trim:
     """Add a trim (车型) with its guide price and specifications to a series of the group."""
-    group_id = _group_id(actor)
-    _own(group_id, series.brand)
-    clean = trim_clean_fields(fields)
-    message = _trim_taken(series, clean["model_year"], clean["name"])
-    with transaction.atomic():
-        _unique(Trim.objects.filter(series=series, model_year=clean["model_year"], name=clean["name"]), field="name",
-                message=message)
-        trim = Trim(series=series, **clean)
-        _write(trim, update_fields=None, unique_field="name", unique_message=message)
-        _created(actor, trim, entity="trim", fields=TRIM_FIELDS)
-    return trim
+    _own(_group_id(actor), series.brand)
+    return _create(actor, Trim, parent={"series": series}, clean=trim_clean_fields(fields), unique=("model_year", "name"),
+                   taken=_trim_taken, entity="trim", fields=TRIM_FIELDS)
 
 
 def trim_update(*, actor, trim: Trim, fields: dict) -> Trim:
     """Change a trim's name, year, guide price or specifications (the powertrain rules apply to the result)."""
-    group_id = _group_id(actor)
-    with transaction.atomic():
-        trim = _locked(Trim, trim.pk, related=("series",), series__brand__group_id=group_id)
-        clean = trim_clean_fields({k: v for k, v in fields.items() if k in TRIM_FIELDS}, trim)
-        year, name = clean.get("model_year", trim.model_year), clean.get("name", trim.name)
-        message = _trim_taken(trim.series, year, name)
-        if "name" in clean or "model_year" in clean:
-            _unique(Trim.objects.filter(series_id=trim.series_id, model_year=year, name=name).exclude(pk=trim.pk),
-                    field="name", message=message)
-        _apply(actor, trim, clean, entity="trim", fields=TRIM_FIELDS, unique_field="name", unique_message=message)
-    return trim
+    return _update(actor, Trim, trim.pk, scope="series__brand__group_id", related=("series",), raw=fields,
+                   clean=trim_clean_fields, parent="series", unique=("model_year", "name"), taken=_trim_taken,
+                   entity="trim", fields=TRIM_FIELDS)
 
 
 def trim_retire(*, actor, trim: Trim) -> Trim:
@@ -465,36 +453,21 @@ def _colour_fields(raw: dict, current: Colour | None = None) -> dict:
     return f.done()
 
 
-def _colour_taken(name: str) -> str:
+def _colour_taken(_colour, *, kind: str, name: str) -> str:
     return _("This series already has the colour “%(name)s”.") % {"name": name}
 
 
 def colour_create(*, actor, series: Series, fields: dict) -> Colour:
     """Add a paint or interior colour to a series, with its surcharge."""
-    group_id = _group_id(actor)
-    _own(group_id, series.brand)
-    clean = _colour_fields(fields)
-    with transaction.atomic():
-        _unique(Colour.objects.filter(series=series, kind=clean["kind"], name=clean["name"]), field="name",
-                message=_colour_taken(clean["name"]))
-        colour = Colour(series=series, **clean)
-        _write(colour, update_fields=None, unique_field="name", unique_message=_colour_taken(clean["name"]))
-        _created(actor, colour, entity="colour", fields=COLOUR_FIELDS)
-    return colour
+    _own(_group_id(actor), series.brand)
+    return _create(actor, Colour, parent={"series": series}, clean=_colour_fields(fields), unique=("kind", "name"),
+                   taken=_colour_taken, entity="colour", fields=COLOUR_FIELDS)
 
 
 def colour_update(*, actor, colour: Colour, fields: dict) -> Colour:
     """Rename a colour or change its code or surcharge."""
-    group_id = _group_id(actor)
-    with transaction.atomic():
-        colour = _locked(Colour, colour.pk, series__brand__group_id=group_id)
-        clean = _colour_fields({k: v for k, v in fields.items() if k in COLOUR_FIELDS}, colour)
-        kind, name = clean.get("kind", colour.kind), clean.get("name", colour.name)
-        _unique(Colour.objects.filter(series_id=colour.series_id, kind=kind, name=name).exclude(pk=colour.pk),
-                field="name", message=_colour_taken(name))
-        _apply(actor, colour, clean, entity="colour", fields=COLOUR_FIELDS, unique_field="name",
-               unique_message=_colour_taken(name))
-    return colour
+    return _update(actor, Colour, colour.pk, scope="series__brand__group_id", raw=fields, clean=_colour_fields,
+                   parent="series", unique=("kind", "name"), taken=_colour_taken, entity="colour", fields=COLOUR_FIELDS)
 
 
 def colour_retire(*, actor, colour: Colour) -> Colour:
@@ -518,36 +491,21 @@ def _option_fields(raw: dict, current: OptionPackage | None = None) -> dict:
     return f.done()
 
 
-def _option_taken(name: str) -> str:
+def _option_taken(_option, *, name: str) -> str:
     return _("This series already has the option package “%(name)s”.") % {"name": name}
 
 
 def option_create(*, actor, series: Series, fields: dict) -> OptionPackage:
     """Add a factory option package (选装包) to a series, with its price."""
-    group_id = _group_id(actor)
-    _own(group_id, series.brand)
-    clean = _option_fields(fields)
-    with transaction.atomic():
-        _unique(OptionPackage.objects.filter(series=series, name=clean["name"]), field="name",
-                message=_option_taken(clean["name"]))
-        option = OptionPackage(series=series, **clean)
-        _write(option, update_fields=None, unique_field="name", unique_message=_option_taken(clean["name"]))
-        _created(actor, option, entity="option", fields=OPTION_FIELDS)
-    return option
+    _own(_group_id(actor), series.brand)
+    return _create(actor, OptionPackage, parent={"series": series}, clean=_option_fields(fields), unique=("name",),
+                   taken=_option_taken, entity="option", fields=OPTION_FIELDS)
 
 
 def option_update(*, actor, option: OptionPackage, fields: dict) -> OptionPackage:
     """Change an option package's name, content or price."""
-    group_id = _group_id(actor)
-    with transaction.atomic():
-        option = _locked(OptionPackage, option.pk, series__brand__group_id=group_id)
-        clean = _option_fields({k: v for k, v in fields.items() if k in OPTION_FIELDS}, option)
-        name = clean.get("name", option.name)
-        _unique(OptionPackage.objects.filter(series_id=option.series_id, name=name).exclude(pk=option.pk), field="name",
-                message=_option_taken(name))
-        _apply(actor, option, clean, entity="option", fields=OPTION_FIELDS, unique_field="name",
-               unique_message=_option_taken(name))
-    return option
+    return _update(actor, OptionPackage, option.pk, scope="series__brand__group_id", raw=fields, clean=_option_fields,
+                   parent="series", unique=("name",), taken=_option_taken, entity="option", fields=OPTION_FIELDS)
 
 
 def option_retire(*, actor, option: OptionPackage) -> OptionPackage:
@@ -580,36 +538,22 @@ def _accessory_fields(raw: dict, brand: Brand, current: Accessory | None = None)
     return f.done()
 
 
-def _accessory_taken(name: str) -> str:
+def _accessory_taken(_accessory, *, name: str) -> str:
     return _("This brand already has the accessory “%(name)s”.") % {"name": name}
 
 
 def accessory_create(*, actor, brand: Brand, fields: dict) -> Accessory:
     """Add a dealer accessory (精品) with its price, for one series or every series of the brand."""
-    group_id = _group_id(actor)
-    _own(group_id, brand)
-    clean = _accessory_fields(fields, brand)
-    with transaction.atomic():
-        _unique(Accessory.objects.filter(brand=brand, name=clean["name"]), field="name",
-                message=_accessory_taken(clean["name"]))
-        accessory = Accessory(brand=brand, **clean)
-        _write(accessory, update_fields=None, unique_field="name", unique_message=_accessory_taken(clean["name"]))
-        _created(actor, accessory, entity="accessory", fields=ACCESSORY_FIELDS)
-    return accessory
+    _own(_group_id(actor), brand)
+    return _create(actor, Accessory, parent={"brand": brand}, clean=_accessory_fields(fields, brand), unique=("name",),
+                   taken=_accessory_taken, entity="accessory", fields=ACCESSORY_FIELDS)
 
 
 def accessory_update(*, actor, accessory: Accessory, fields: dict) -> Accessory:
     """Change an accessory's name, category, fitting series or price."""
-    group_id = _group_id(actor)
-    with transaction.atomic():
-        accessory = _locked(Accessory, accessory.pk, related=("brand",), brand__group_id=group_id)
-        clean = _accessory_fields({k: v for k, v in fields.items() if k in ACCESSORY_FIELDS}, accessory.brand, accessory)
-        name = clean.get("name", accessory.name)
-        _unique(Accessory.objects.filter(brand_id=accessory.brand_id, name=name).exclude(pk=accessory.pk), field="name",
-                message=_accessory_taken(name))
-        _apply(actor, accessory, clean, entity="accessory", fields=ACCESSORY_FIELDS, unique_field="name",
-               unique_message=_accessory_taken(name))
-    return accessory
+    return _update(actor, Accessory, accessory.pk, scope="brand__group_id", related=("brand",), raw=fields,
+                   clean=lambda raw, current: _accessory_fields(raw, current.brand, current), parent="brand",
+                   unique=("name",), taken=_accessory_taken, entity="accessory", fields=ACCESSORY_FIELDS)
 
 
 def accessory_retire(*, actor, accessory: Accessory) -> Accessory:

@@ -366,6 +366,36 @@ def lead_advance_stage(*, actor, lead: Lead, to: int, skip_reason: str = "", exp
     return lead
 
 
+def lead_return_to_negotiation(*, actor, lead: Lead, reason: str) -> Lead:
+    """The customer's order was cancelled: the lead goes back from "Order" to "Quote and negotiation" to be quoted
+    again, ungraded, with a follow-up due tomorrow; who moved it, when and why are on its timeline and in the audit.
+
+    The one way back in the seven steps. Called by orders.services.order_cancel inside its transaction, after its
+    own checks; a lead whose other order still runs stays at the order step (the caller checks).
+    """
+    require(actor, Capability.WORK_LEADS)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give the reason for moving the lead back."), code="reason_required", field="reason")
+    with transaction.atomic():
+        lead = get_visible(Lead, actor, lead.pk, for_update=True)
+        require_may_work(actor, lead)
+        if lead.status != Status.OPEN or lead.stage != Stage.ORDER:
+            raise DomainError(_("Only an open lead at the order step goes back to the negotiation."),
+                              code="lead_not_ordered", field="reason")
+        before = lead_audit_snapshot(lead)
+        _transition(actor=actor, lead=lead, stage=Stage.NEGOTIATION, reason=reason)
+        # Grade O follows the order; without it the consultant grades the customer again after talking to them.
+        lead.stage, lead.grade = Stage.NEGOTIATION, Grade.N
+        lead.save(update_fields=bump(lead, actor, ["stage", "grade"]))
+        audit.record(actor=actor, action="leads.returned_to_negotiation", target=lead, data={
+            "from": before["stage"], "to": int(Stage.NEGOTIATION), "reason": reason[:300],
+            "grade": [before["grade"], lead.grade]})
+        cadence.plan_by_grade(lead=lead, actor=actor)
+        cadence.sync_next_follow_up(lead)
+    return lead
+
+
 def lead_set_grade(*, actor, lead: Lead, grade: str, expected_version: int | None = None) -> Lead:
     """Re-grade the lead (H/A/B/C); the next follow-up is recomputed from the grade's interval."""
     require(actor, Capability.WORK_LEADS)

@@ -2,7 +2,7 @@
 (those at the order step first), or — when the quotes demo left none — from quotes made through the quotes services
 for a few negotiating leads on cars of the demo stock. Deposits of each legal kind paid by the usual means, cars
 allocated from stock, a factory order, balances paid, one order ready for delivery, one change awaiting the manager
-and one cancellation by the buyer. Everything goes through the services; no lead is moved backwards."""
+and one cancellation by the buyer (its lead back in the negotiation). Everything goes through the services."""
 
 from __future__ import annotations
 

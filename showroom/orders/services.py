@@ -149,8 +149,10 @@ def order_sign(*, actor, quote: Quote, deposit_kind: str | None = None, deposit_
     the order step. Price, car and payment plan are the quote's; the deposit's kind and amount may be agreed now."""
     require(actor, Capability.WORK_LEADS)
     with transaction.atomic():
+        # The lead before its quote, as the quote and cancellation services lock them: never one waiting on the other.
+        lead_id = get_visible(Quote, actor, getattr(quote, "pk", quote)).lead_id
+        lead = get_visible(Lead, actor, lead_id, for_update=True, select_related=("customer",))
         quote = get_visible(Quote, actor, getattr(quote, "pk", quote), for_update=True)
-        lead = get_visible(Lead, actor, quote.lead_id, for_update=True, select_related=("customer",))
         leads.require_may_work(actor, lead)
         if lead.status != Status.OPEN or lead.owner_id is None:
             raise DomainError(_("Only an open lead of a consultant can sign an order."), code="lead_not_open", field="quote")
@@ -413,7 +415,8 @@ def refund_rule(deposit_kind: str, cancelled_by: str, deposit_paid: Decimal) -> 
 def order_cancel(*, actor, order: Order, cancelled_by: str, reason: str,
                  refund_method: str = PaymentMethod.TRANSFER) -> Cancellation:
     """Cancel the order (退订): the deposit's rule is applied and recorded, every other payment refunded, a refund
-    voucher issued and the car returned to stock. A dealer-side cancellation is a manager's decision."""
+    voucher issued and the car returned to stock; the quote it was signed from is closed and the lead goes back to
+    the negotiation, so a new quote can be accepted and signed. A dealer-side cancellation is a manager's decision."""
     if cancelled_by not in CancelledBy.values:
         raise DomainError(_("Choose who backs out of the contract."), code="cancelled_by_invalid", field="cancelled_by")
     if refund_method not in PaymentMethod.values or refund_method == PaymentMethod.TRADE_IN:
@@ -447,7 +450,19 @@ def order_cancel(*, actor, order: Order, cancelled_by: str, reason: str,
             "cancelled_by": cancelled_by, "reason": reason, "deposit_kind": order.deposit_kind,
             "deposit_paid": balance.deposit_paid, **rule, "other_refunded": other_paid, "total_refunded": total,
             "refund_receipt": refund.receipt_number if refund else "", "vin": vin})
+        _reopen_sale(actor, order, reason)
     return cancellation
+
+
+def _reopen_sale(actor, order: Order, reason: str) -> None:
+    """After a cancellation the customer can be sold to again: the contract's quote no longer counts as accepted and
+    the lead is back at "Quote and negotiation" (unless another order of the lead still runs)."""
+    why = _("Order %(number)s was cancelled: %(reason)s") % {"number": order.number, "reason": reason}
+    quotes.quote_cancel_acceptance(actor=actor, quote=order.quote, reason=why[:300])
+    lead = order.lead
+    others = Order.objects.filter(lead_id=lead.pk, status__in=ACTIVE_STATUSES).exclude(pk=order.pk)
+    if lead.status == Status.OPEN and lead.stage == Stage.ORDER and not others.exists():
+        leads.lead_return_to_negotiation(actor=actor, lead=lead, reason=why)
 
 
 # --- Changes after signing -----------------------------------------------------------------------

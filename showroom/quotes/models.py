@@ -11,6 +11,7 @@ Lifecycle (QuoteStatus):
       │                 └──decline──▶ declined
       └─request approval─▶ pending_approval ──approve──▶ approved ──issue──▶ issued
                                        └──reject──▶ rejected (final: make a new version)
+    accepted ──the order is cancelled──▶ cancelled (final: the lead is quoted again with a new version)
     Issuing a version supersedes the lead's other issued, approved or pending versions; accepting one supersedes
     every other open version. "Expired" is not stored: an issued or approved quote whose valid_until has passed is shown as
     expired and cannot be accepted (a new version renews it).
@@ -44,6 +45,7 @@ class QuoteStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined by the customer")
     SUPERSEDED = "superseded", _("Superseded")
+    CANCELLED = "cancelled", _("Order cancelled")
 
 
 # Versions still in play: they can be issued, accepted or superseded.

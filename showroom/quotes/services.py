@@ -16,6 +16,8 @@ Rules that decide a quote (all checked here, for pages, API, demo and the orders
   every other open version. Either withdraws the superseded versions' pending approval requests.
 - The first issued quote moves the lead to "Quote and negotiation" (never backwards; skipping the test drive needs
   the reason).
+- A cancelled order closes its accepted quote as "order cancelled": the lead can be quoted again, and a new version
+  issued, accepted and signed.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from showroom.core import clock
 from showroom.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from showroom.core.money import MAX_AMOUNT, to_fen
 from showroom.core.scoping import get_visible
+from showroom.followups import services as followups
 from showroom.leads import services as leads
 from showroom.leads.models import Lead, Stage, Status
 
@@ -64,6 +67,7 @@ from .rates import ALLOWED_TERMS
 
 MAX_VALIDITY_DAYS = 90
 MAX_LINES = 40
+TASK_TITLE_MAX = 200  # followups.Task.title
 
 # The inputs a quote is made of (forms and the API use these names); `lines` come separately.
 INPUT_FIELDS = (
@@ -539,6 +543,9 @@ def approval_decide(*, actor, approval: ApprovalRequest, approve: bool, comment:
     if not selectors.may_approve(actor):
         raise PermissionDenied(_("Only the sales manager decides discount approvals."))
     with transaction.atomic():
+        # The lead first, then the quote and its request, as the consultant's quote services lock them.
+        lead_id = get_visible(ApprovalRequest, actor, approval.pk, select_related=("quote",)).quote.lead_id
+        lead = get_visible(Lead, actor, lead_id, for_update=True)
         approval = get_visible(ApprovalRequest, actor, approval.pk, for_update=True)
         quote = get_visible(Quote, actor, approval.quote_id, for_update=True)
         if approval.status != ApprovalStatus.PENDING:
@@ -557,7 +564,24 @@ def approval_decide(*, actor, approval: ApprovalRequest, approve: bool, comment:
         audit.record(actor=actor, action="quotes.approval_decided", target=approval,
                      data={"quote": quote.number, "approved": approve, "discount": approval.discount,
                            "below_floor": approval.below_floor, "comment": comment})
+        _notify_consultant(actor, lead, quote, approve, comment)
     return approval
+
+
+def _notify_consultant(actor, lead: Lead, quote: Quote, approve: bool, comment: str) -> None:
+    """The decision becomes a follow-up due now on the consultant's task list (the workbench card can be missed):
+    tell the customer the price, or what the manager said instead."""
+    if lead.status not in (Status.OPEN, Status.WON) or lead.owner_id is None:
+        return  # a closed lead has no one to call back; the decision stays on the quote
+    if approve:
+        title = (_("Price approved for quote %(number)s: issue it to the customer. Manager: %(comment)s")
+                 if comment else _("Price approved for quote %(number)s: issue it to the customer."))
+    else:
+        title = _("Price rejected for quote %(number)s. Manager: %(comment)s")
+    title = title % {"number": quote.number, "comment": comment}
+    if len(title) > TASK_TITLE_MAX:  # the whole comment stays on the request and the quote page
+        title = title[:TASK_TITLE_MAX - 1] + "…"
+    followups.task_create(actor=actor, lead=lead, title=title, due_at=clock.now())
 
 
 def approval_mark_seen(*, actor, approval: ApprovalRequest) -> ApprovalRequest:
@@ -661,6 +685,9 @@ def quote_accept(*, actor, quote: Quote) -> Quote:
         if quote.status == QuoteStatus.SUPERSEDED:
             raise DomainError(_("A newer version replaced this quote; accept the current one."),
                               code="quote_superseded", field="quote")
+        if quote.status == QuoteStatus.CANCELLED:
+            raise DomainError(_("The order signed from this quote was cancelled: make a new version and issue it."),
+                              code="quote_order_cancelled", field="quote")
         if quote.status in (QuoteStatus.DRAFT, QuoteStatus.PENDING_APPROVAL, QuoteStatus.REJECTED,
                             QuoteStatus.APPROVED):
             code = "quote_not_approved" if quote.status in (QuoteStatus.PENDING_APPROVAL, QuoteStatus.REJECTED) or (
@@ -679,6 +706,24 @@ def quote_accept(*, actor, quote: Quote) -> Quote:
         _status_change(actor, quote, QuoteStatus.ACCEPTED, data={"total": quote.total})
         quote.accepted_at = clock.now()
         quote.save(update_fields=["status", "accepted_at", "updated_at"])
+    return quote
+
+
+def quote_cancel_acceptance(*, actor, quote: Quote, reason: str) -> Quote:
+    """The order signed from this accepted quote was cancelled: the quote no longer counts as accepted (it closes as
+    "order cancelled" with the reason, its figures kept), so the lead can be quoted again and a new version accepted.
+
+    Called by orders.services.order_cancel inside its transaction, after its checks.
+    """
+    reason = _text(reason, "reason", 300)
+    with transaction.atomic():
+        quote = _lock_quote(actor, quote)
+        if quote.status != QuoteStatus.ACCEPTED:
+            raise DomainError(_("Only an accepted quote is closed with its order (this one is %(status)s).")
+                              % {"status": quote.get_status_display()}, code="quote_not_accepted", field="quote")
+        _status_change(actor, quote, QuoteStatus.CANCELLED, reason=reason)
+        quote.closed_reason = reason
+        quote.save(update_fields=["status", "closed_reason", "updated_at"])
     return quote
 
 

@@ -28,7 +28,9 @@ def demo(db, settings):
 def test_the_demo_has_orders_with_deposits_cars_and_a_cancellation(demo):
     orders = list(Order.objects.select_related("lead", "vehicle"))
     assert len(orders) >= 4
-    assert all(o.lead.stage >= Stage.ORDER for o in orders)
+    assert all(o.lead.stage >= Stage.ORDER for o in orders if o.status != OrderStatus.CANCELLED)
+    # The customer who cancelled is back in the negotiation, to be quoted again.
+    assert [o.lead.stage for o in orders if o.status == OrderStatus.CANCELLED] == [Stage.NEGOTIATION]
     assert Payment.objects.filter(kind="deposit").count() >= 4
     assert Order.objects.filter(status=OrderStatus.CANCELLED).count() == 1
     allocated = [o for o in orders if o.vehicle_id]

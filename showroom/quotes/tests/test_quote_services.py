@@ -238,6 +238,29 @@ def test_after_the_customer_accepted_no_new_quote_or_version_is_made(consultant,
         services.quote_new_version(actor=consultant, quote=quote)
 
 
+def test_once_the_order_is_cancelled_its_quote_closes_and_the_lead_is_quoted_again(consultant, lead, trim):
+    quote = services.quote_accept(actor=consultant, quote=issued_quote(consultant, lead, trim))
+    closed = services.quote_cancel_acceptance(actor=consultant, quote=quote, reason="订单 SO2026-000001 已退订")
+    assert (closed.status, closed.closed_reason) == (QuoteStatus.CANCELLED, "订单 SO2026-000001 已退订")
+    entry = AuditEntry.objects.filter(action="quotes.status_changed", target_id=quote.pk).latest("id")
+    assert (entry.data["from"], entry.data["to"]) == ("accepted", "cancelled")
+    with pytest.raises(DomainError) as refused:
+        services.quote_accept(actor=consultant, quote=quote)
+    assert refused.value.code == "quote_order_cancelled"
+    again = services.quote_issue(actor=consultant, quote=services.quote_new_version(actor=consultant, quote=quote))
+    assert services.quote_accept(actor=consultant, quote=again).status == QuoteStatus.ACCEPTED
+
+
+def test_only_an_accepted_quote_closes_with_its_order(consultant, colleague, lead, trim):
+    quote = issued_quote(consultant, lead, trim)
+    with pytest.raises(DomainError) as refused:
+        services.quote_cancel_acceptance(actor=consultant, quote=quote, reason="退订")
+    assert refused.value.code == "quote_not_accepted"
+    with pytest.raises(NotFound):
+        services.quote_cancel_acceptance(actor=colleague, quote=quote, reason="退订")
+    assert Quote.objects.get(pk=quote.pk).status == QuoteStatus.ISSUED
+
+
 def test_an_nev_quote_shows_the_purchase_tax_reduction_and_no_vessel_tax(consultant, lead, ev_trim):
     quote = make_quote(consultant, lead, ev_trim, discount=Decimal("0"))
     tax = quote.breakdown["purchase_tax"]

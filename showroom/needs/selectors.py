@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from showroom.catalog import selectors as catalog
 from showroom.catalog.models import BodyType, Powertrain, Trim
-from showroom.catalog.templatetags.catalog_money import yuan as money
 from showroom.core import clock
+from showroom.core.templatetags.money import yuan as money
 from showroom.leads.models import MANUAL_GRADES, Grade, GradePolicy, Lead, Status
 
 from .models import ANSWER_FIELDS, NeedsAnalysis, Payment, Purpose, TradeIn, Usage

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy
 from showroom.catalog import selectors as catalog
 from showroom.catalog.models import Drive, Powertrain, Series, Trim
 from showroom.catalog.scope import group_rule
-from showroom.catalog.templatetags.catalog_money import yuan
 from showroom.core.errors import NotFound
+from showroom.core.templatetags.money import yuan
 from showroom.leads.models import Lead
 
 from .models import Position, Presentation, WalkaroundPoint

@@ -1,4 +1,7 @@
-"""Money as the showroom writes it: ¥459,800 on price tags, 45.98万 where space is short."""
+"""Money as the showroom writes it: ¥459,800 on price tags, 45.98万 where space is short.
+
+    {% load money %} … {{ trim.guide_price|yuan }} · {{ trim.guide_price|wan }}
+"""
 
 from decimal import Decimal
 

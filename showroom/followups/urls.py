@@ -6,6 +6,7 @@ app_name = "followups"
 
 urlpatterns = [
     path("workbench/", views.workbench, name="workbench"),
+    path("workbench/cards/", views.workbench_cards, name="workbench_cards"),
     path("tasks/", views.task_list, name="tasks"),
     path("tasks/<int:pk>/complete/", views.task_complete, name="task_complete"),
     path("tasks/<int:pk>/reschedule/", views.task_reschedule, name="task_reschedule"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -14,6 +16,8 @@ from showroom.accounts.capabilities import Capability, can, require, sees_whole_
 from showroom.accounts.selectors import task_owners
 from showroom.core import clock
 from showroom.core.errors import DomainError, NotFound
+from showroom.core.humanize import late_by
+from showroom.core.links import RowLink
 from showroom.core.scoping import get_visible
 from showroom.core.web import form_error, next_url, paginate, panels, querystring_without_page, render_form
 from showroom.leads import selectors as leads
@@ -51,6 +55,16 @@ def _mark_overdue(tasks, now) -> list[Task]:
     tasks = list(tasks)
     for task in tasks:
         task.is_overdue = task.overdue_at(now)
+        task.late = late_by(task.due_at, now) if task.is_overdue else ""
+    return tasks
+
+
+def _with_links(tasks: list[Task]) -> list[Task]:
+    """The workbench rows' links (the lead, log a call, reschedule), built without a resolver call per row."""
+    lead, complete, reschedule = RowLink("leads:detail"), RowLink("followups:task_complete"), RowLink(
+        "followups:task_reschedule")
+    for task in tasks:
+        task.lead_url, task.complete_url, task.reschedule_url = lead(task.lead_id), complete(task.pk), reschedule(task.pk)
     return tasks
 
 
@@ -65,19 +79,33 @@ def workbench(request):
         leads.first_response_overdue(user).filter(owner=user).select_related("customer")
         .order_by("first_response_due_at", "id")[:WORKBENCH_ROWS]
     )
+    first_response = list(first_response)
+    for lead in first_response:
+        lead.late = late_by(lead.first_response_due_at, now)
     walk_ins = list(reception.my_walk_ins_today(user))
     for visit in walk_ins:
         visit.customer_label = reception.customer_label(visit)
     return render(request, "followups/workbench.html", {
         "now": now,
-        "due_tasks": due[:WORKBENCH_ROWS],
+        "due_tasks": _with_links(due[:WORKBENCH_ROWS]),
+        "next_param": quote(request.get_full_path(), safe="/"),
         "more_due": len(due) > WORKBENCH_ROWS,
         "overdue_count": sum(1 for task in due if task.is_overdue),
         "appointments": list(selectors.my_appointments_today(user)),
         "walk_ins": walk_ins,
         "pipeline": leads.pipeline_counts(user, owner_id=user.pk),
-        "first_response": list(first_response),
-        "panels": panels("WORKBENCH_PANELS", request),
+        "first_response": first_response,
+    })
+
+
+@login_required
+def workbench_cards(request):
+    """The workbench's cards of the later steps (approvals, orders, deliveries, after-delivery calls): loaded after
+    the day's list and refreshed every minute, so a manager's decision shows up without reloading the page."""
+    require(request.user, Capability.WORK_LEADS)
+    return render(request, "followups/_workbench_cards.html", {
+        "panels": panels("WORKBENCH_PANELS", request), "now": clock.now(),
+        "return_to": reverse("followups:workbench"),  # where the cards' actions come back to, not this fragment
     })
 
 

@@ -20,6 +20,7 @@ from showroom.accounts.selectors import store_consultants
 from showroom.core import clock
 from showroom.core.choices import Channel, Source
 from showroom.core.errors import DomainError, NotFound, PermissionDenied
+from showroom.core.humanize import late_by
 from showroom.core.scoping import get_visible
 from showroom.core.web import (
     next_url,
@@ -594,6 +595,8 @@ def manager(request):
     late = (selectors.first_response_overdue(user).select_related("customer", "owner")
             .order_by("first_response_due_at", "id")[: MANAGER_ROWS + 1])
     late = list(late)
+    for lead in late:
+        lead.late = late_by(lead.first_response_due_at, clock.now())
     pool = selectors.lead_list(user, selectors.LeadFilters(unassigned=True, status=Status.OPEN))
     return render(request, "leads/lead_manager.html", {
         "stages": stages, "pipeline": pipeline, "chart": chart,

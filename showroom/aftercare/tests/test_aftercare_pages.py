@@ -39,12 +39,12 @@ def test_the_lead_card_costs_the_same_queries_with_few_or_many_referrals_and_ans
 
 def test_the_workbench_lists_todays_calls_and_the_surveys_due(client, consultant, owned, frozen):
     client.force_login(consultant)
-    assert 'data-testid="aftercare-due"' not in client.get(reverse("followups:workbench")).content.decode()
+    assert 'data-testid="aftercare-due"' not in client.get(reverse("followups:workbench_cards")).content.decode()
     frozen.move_to(NOW + dt.timedelta(days=1))
-    page = client.get(reverse("followups:workbench")).content.decode()
+    page = client.get(reverse("followups:workbench_cards")).content.decode()
     assert 'data-testid="aftercare-due"' in page and "交车24小时感谢回访" in page
     frozen.move_to(NOW + dt.timedelta(days=7))
-    page = client.get(reverse("followups:workbench")).content.decode()
+    page = client.get(reverse("followups:workbench_cards")).content.decode()
     assert f'data-survey="{owned.surveys.get().pk}"' in page
 
 
@@ -53,13 +53,13 @@ def test_the_workbench_card_costs_the_same_queries_with_one_or_many_owners(clien
     client.force_login(consultant)
     frozen.move_to(NOW + dt.timedelta(days=8))
     with CaptureQueriesContext(connection) as one:
-        client.get(reverse("followups:workbench"))
+        client.get(reverse("followups:workbench_cards"))
     frozen.move_to(NOW)
     for i in range(3):
         deliver(consultant, trim, advisor, name=f"车主{i}", mobile=f"1360000{i:04d}")
     frozen.move_to(NOW + dt.timedelta(days=8))
     with CaptureQueriesContext(connection) as many:
-        client.get(reverse("followups:workbench"))
+        client.get(reverse("followups:workbench_cards"))
     assert len(many) == len(one)
 
 

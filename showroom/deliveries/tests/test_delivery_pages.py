@@ -197,6 +197,6 @@ def test_the_week_costs_the_same_queries_with_one_or_many_deliveries(client, man
 
 def test_the_workbench_and_manager_cards_list_the_coming_deliveries(client, consultant, manager, delivery):
     client.force_login(consultant)
-    assert f'data-delivery="{delivery.pk}"' in client.get(reverse("followups:workbench")).content.decode()
+    assert f'data-delivery="{delivery.pk}"' in client.get(reverse("followups:workbench_cards")).content.decode()
     client.force_login(manager)
     assert f'data-delivery="{delivery.pk}"' in client.get(reverse("leads:manager")).content.decode()

@@ -47,7 +47,7 @@ def test_the_workbench_shows_my_due_and_overdue_follow_ups_with_the_overdue_ones
 
     assert f'<tr class="row-overdue" data-task="{overdue.pk}">' in page
     assert f'<tr class="" data-task="{due_later.pk}">' in page
-    assert "18\xa0hours late" in page
+    assert "18 hours late" in page
     assert "确认试驾时间" in page and "发送报价" in page
     assert f'data-task="{tomorrow.pk}"' not in page and "明天的回访" not in page
     assert f'data-task="{theirs.pk}"' not in page and "同事的回访" not in page
@@ -168,3 +168,30 @@ def test_the_workbench_runs_the_same_number_of_queries_for_2_or_20_follow_ups(cl
     add(2, 18)
     many = count_queries()
     assert few == many
+
+
+def test_the_later_steps_cards_load_into_the_workbench_and_refresh_every_minute(client, consultant):
+    page = _open(client, consultant)
+
+    cards = re.search(r'<div id="workbench-cards" hx-get="([^"]+)" hx-trigger="([^"]+)"', page)
+    assert cards and cards.group(1) == reverse("followups:workbench_cards")
+    assert "load" in cards.group(2) and "every 60s" in cards.group(2)
+    assert client.get(cards.group(1)).status_code == 200
+
+
+def test_the_receptionist_is_refused_the_workbench_cards(client, receptionist):
+    client.force_login(receptionist)
+    assert client.get(reverse("followups:workbench_cards")).status_code == 403
+
+
+def test_a_follow_up_row_links_to_its_lead_its_call_and_its_reschedule(client, consultant):
+    task = _task(consultant, "张三", MORNING - dt.timedelta(days=2, hours=1))
+
+    page = _open(client, consultant)
+
+    row = re.search(rf'<tr class="row-overdue" data-task="{task.pk}">(.*?)</tr>', page, re.S).group(1)
+    nxt = "?next=/followups/workbench/"
+    assert f'href="{reverse("leads:detail", args=[task.lead_id])}"' in row
+    assert f'href="{reverse("followups:task_complete", args=[task.pk])}{nxt}"' in row
+    assert f'href="{reverse("followups:task_reschedule", args=[task.pk])}{nxt}"' in row
+    assert "2 days late" in row

@@ -196,7 +196,7 @@ def test_the_manager_card_lists_changes_awaiting_approval(client, consultant, ma
 
 def test_the_workbench_card_counts_the_consultants_orders(client, consultant, order):
     client.force_login(consultant)
-    page = client.get(reverse("followups:workbench")).content.decode()
+    page = client.get(reverse("followups:workbench_cards")).content.decode()
     assert 'data-testid="orders-workbench"' in page
 
 

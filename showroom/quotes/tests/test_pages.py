@@ -146,10 +146,10 @@ def test_the_manager_decides_on_the_approval_page_and_the_consultant_sees_it_on_
     quote.refresh_from_db()
     assert quote.status == QuoteStatus.APPROVED
     client.force_login(consultant)
-    workbench = client.get(reverse("followups:workbench")).content.decode()
+    workbench = client.get(reverse("followups:workbench_cards")).content.decode()
     assert "quotes-workbench" in workbench and "同意" in workbench
     client.post(reverse("quotes:approval_seen", args=[request.pk]))
-    assert "quotes-workbench" not in client.get(reverse("followups:workbench")).content.decode()
+    assert "quotes-workbench" not in client.get(reverse("followups:workbench_cards")).content.decode()
 
 
 def test_a_consultant_cannot_open_the_approvals_or_decide(client, consultant, colleague, lead, trim):

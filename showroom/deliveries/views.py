@@ -111,11 +111,14 @@ def _context(request, delivery, **bound) -> dict:
     }
 
 
+def _page(request, delivery, *, status: int = 200, **bound):
+    return render(request, "deliveries/delivery_detail.html", _context(request, delivery, **bound), status=status)
+
+
 @login_required
 def detail(request, pk):
     """The hand-over on the tablet: appointment → PDI → checklist → signature → photos → complete."""
-    delivery = selectors.delivery_get(request.user, pk)
-    return render(request, "deliveries/delivery_detail.html", _context(request, delivery))
+    return _page(request, selectors.delivery_get(request.user, pk))
 
 
 def _advisors(user, delivery) -> dict:
@@ -123,8 +126,7 @@ def _advisors(user, delivery) -> dict:
 
 
 # One step of the hand-over: a refusal brings the page back with the form and its errors (422).
-_step = form_steps(load=selectors.delivery_get, template="deliveries/delivery_detail.html", context=_context,
-                   success_url=_detail_url)
+_step = form_steps(load=selectors.delivery_get, page=_page, success_url=_detail_url)
 
 
 @_step(AppointmentForm, "appointment_form", gettext_lazy("Appointment saved."), form_kwargs=_advisors)
@@ -188,8 +190,7 @@ def complete(request, pk):
         if err.status in (403, 404):
             raise
         messages.error(request, str(err.message))
-        delivery = selectors.delivery_get(request.user, pk)
-        return render(request, "deliveries/delivery_detail.html", _context(request, delivery), status=422)
+        return _page(request, selectors.delivery_get(request.user, pk), status=422)
     messages.success(request, _("The car is delivered. Congratulations! The follow-up calls are planned."))
     return redirect(reverse("leads:detail", args=[delivery.lead_id]))
 

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from showroom.accounts.capabilities import Capability, require, sees_whole_store
@@ -17,7 +18,7 @@ from showroom.catalog.selectors import trims_for
 from showroom.core import clock
 from showroom.core.errors import DomainError
 from showroom.core.scoping import get_visible
-from showroom.core.web import paginate, querystring_without_page, refuse_on_form, render_form
+from showroom.core.web import form_steps, paginate, querystring_without_page, refuse_on_form, render_form
 from showroom.leads.models import Lead
 
 from . import selectors, services
@@ -145,77 +146,56 @@ def order_detail(request, pk):
     return _order_page(request, selectors.order_get(request.user, pk))
 
 
-def _post_action(request, pk, form_class, form_name: str, run, done: str):
-    """Run a service from a form posted on the order page; a refusal shows the page again with the form's errors."""
-    user = request.user
+def _order(user, pk):
     require(user, Capability.WORK_LEADS)
-    order = selectors.order_get(user, pk)
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            run(user, order, form.cleaned_data)
-        except DomainError as err:
-            refuse_on_form(form, err)
-        else:
-            messages.success(request, done)
-            return redirect(_detail_url(order))
-    # Errors that name no field of the form (e.g. "ready" has none) show at the top of the page.
-    return _order_page(request, selectors.order_get(user, pk), status=422, error=" ".join(form.non_field_errors()),
-                       **{form_name: form})
+    return selectors.order_get(user, pk)
 
 
-@login_required
-@require_POST
-def pay(request, pk):
+def _refused(request, order, *, status: int, **bound):
+    """The order page again with the refused form; errors that name no field of it (e.g. "ready" has none) show at
+    the top of the page."""
+    error = " ".join(e for form in bound.values() for e in form.non_field_errors())
+    return _order_page(request, order, status=status, error=error, **bound)
+
+
+# A service run from a form posted on the order page; a refusal shows the page again with the form's errors.
+_post_action = form_steps(load=_order, page=_refused, success_url=_detail_url)
+
+
+@_post_action(PaymentForm, "payment_form", gettext_lazy("Payment recorded; print the receipt."))
+def pay(user, order, data, form):
     """Take a payment and issue its receipt."""
-    def run(user, order, data):
-        services.payment_record(actor=user, order=order, **data)
-    return _post_action(request, pk, PaymentForm, "payment_form", run, _("Payment recorded; print the receipt."))
+    services.payment_record(actor=user, order=order, **data)
 
 
-@login_required
-@require_POST
-def allocate(request, pk):
+@_post_action(AllocateForm, "allocate_form", gettext_lazy("Car allocated and reserved for the order."))
+def allocate(user, order, data, form):
     """Allocate one of the candidate cars to the order."""
-    def run(user, order, data):
-        services.order_allocate(actor=user, order=order, vehicle=data["vehicle"], allow_demo_car=data["allow_demo_car"])
-    return _post_action(request, pk, AllocateForm, "allocate_form", run, _("Car allocated and reserved for the order."))
+    services.order_allocate(actor=user, order=order, vehicle=data["vehicle"], allow_demo_car=data["allow_demo_car"])
 
 
-@login_required
-@require_POST
-def release(request, pk):
+@_post_action(ReasonForm, "release_form", gettext_lazy("The car is back in stock."))
+def release(user, order, data, form):
     """Give the allocated car back to stock."""
-    def run(user, order, data):
-        services.order_release_vehicle(actor=user, order=order, reason=data["reason"])
-    return _post_action(request, pk, ReasonForm, "release_form", run, _("The car is back in stock."))
+    services.order_release_vehicle(actor=user, order=order, reason=data["reason"])
 
 
-@login_required
-@require_POST
-def factory_order(request, pk):
+@_post_action(FactoryOrderForm, "factory_form", gettext_lazy("Factory order requested."))
+def factory_order(user, order, data, form):
     """Ask for a factory order when no matching car is in stock."""
-    def run(user, order, data):
-        services.order_request_factory_order(actor=user, order=order, note=data["note"])
-    return _post_action(request, pk, FactoryOrderForm, "factory_form", run, _("Factory order requested."))
+    services.order_request_factory_order(actor=user, order=order, note=data["note"])
 
 
-@login_required
-@require_POST
-def ready(request, pk):
+@_post_action(ConfirmForm, "ready_form", gettext_lazy("The order is ready for delivery."))
+def ready(user, order, data, form):
     """The car has passed its PDI: the order is ready for delivery."""
-    def run(user, order, data):
-        services.order_mark_ready(actor=user, order=order)
-    return _post_action(request, pk, ConfirmForm, "ready_form", run, _("The order is ready for delivery."))
+    services.order_mark_ready(actor=user, order=order)
 
 
-@login_required
-@require_POST
-def cancel(request, pk):
+@_post_action(CancelForm, "cancel_form", gettext_lazy("Order cancelled; the refund is recorded."))
+def cancel(user, order, data, form):
     """Cancel the order with the deposit's refund rule."""
-    def run(user, order, data):
-        services.order_cancel(actor=user, order=order, **data)
-    return _post_action(request, pk, CancelForm, "cancel_form", run, _("Order cancelled; the refund is recorded."))
+    services.order_cancel(actor=user, order=order, **data)
 
 
 @login_required

@@ -179,11 +179,14 @@ def _drive_context(request, booking, **bound) -> dict:
     }
 
 
+def _drive_page(request, booking, *, status: int = 200, **bound):
+    return render(request, "testdrives/booking_drive.html", _drive_context(request, booking, **bound), status=status)
+
+
 @login_required
 def drive(request, pk):
     """The test drive on the tablet: licence → agreement and signature → start → finish with the feedback."""
-    booking = selectors.booking_detail(request.user, pk)
-    return render(request, "testdrives/booking_drive.html", _drive_context(request, booking))
+    return _drive_page(request, selectors.booking_detail(request.user, pk))
 
 
 def _routes(user, booking) -> dict:
@@ -191,8 +194,7 @@ def _routes(user, booking) -> dict:
 
 
 # One step of the drive: on a refusal the page comes back with the form and its errors.
-_step = form_steps(load=selectors.booking_detail, template="testdrives/booking_drive.html", context=_drive_context,
-                   success_url=_drive_url)
+_step = form_steps(load=selectors.booking_detail, page=_drive_page, success_url=_drive_url)
 
 
 @_step(LicenceForm, "licence_form", gettext_lazy("Licence recorded."))

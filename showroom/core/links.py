@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
+from functools import cache
+
+from django.urls import get_script_prefix, reverse
 
 _MARK = 987654321
 
@@ -18,3 +20,13 @@ class RowLink:
 
     def __call__(self, pk: int) -> str:
         return f"{self.head}{int(pk)}{self.tail}"
+
+
+@cache
+def _row_link(name: str, script_prefix: str) -> RowLink:
+    return RowLink(name)
+
+
+def row_link(name: str) -> RowLink:
+    """The RowLink of a route, made once per route (and per script prefix the site is served under)."""
+    return _row_link(name, get_script_prefix())

@@ -82,7 +82,7 @@ def customer_list(request):
     user = request.user
     require(user, Capability.VIEW_CUSTOMERS)
     form = _filter_form(request)
-    page = paginate(request, selectors.customer_list(user, **form.filters()).prefetch_related("tags"))
+    page = paginate(request, selectors.customer_table(user, **form.filters()))
     context = {
         "form": form, "page": page, "query": querystring_without_page(request),
         "can_create": can(user, Capability.EDIT_CUSTOMERS), "can_export": can(user, Capability.EXPORT_CUSTOMERS),

@@ -17,7 +17,6 @@ from showroom.accounts.selectors import task_owners
 from showroom.core import clock
 from showroom.core.errors import DomainError, NotFound
 from showroom.core.humanize import late_by
-from showroom.core.links import RowLink
 from showroom.core.scoping import get_visible
 from showroom.core.web import form_error, next_url, paginate, panels, querystring_without_page, render_form
 from showroom.leads import selectors as leads
@@ -59,15 +58,6 @@ def _mark_overdue(tasks, now) -> list[Task]:
     return tasks
 
 
-def _with_links(tasks: list[Task]) -> list[Task]:
-    """The workbench rows' links (the lead, log a call, reschedule), built without a resolver call per row."""
-    lead, complete, reschedule = RowLink("leads:detail"), RowLink("followups:task_complete"), RowLink(
-        "followups:task_reschedule")
-    for task in tasks:
-        task.lead_url, task.complete_url, task.reschedule_url = lead(task.lead_id), complete(task.pk), reschedule(task.pk)
-    return tasks
-
-
 @login_required
 def workbench(request):
     """The consultant's day: follow-ups due and overdue, appointments, walk-ins, pipeline, late first responses."""
@@ -87,7 +77,7 @@ def workbench(request):
         visit.customer_label = reception.customer_label(visit)
     return render(request, "followups/workbench.html", {
         "now": now,
-        "due_tasks": _with_links(due[:WORKBENCH_ROWS]),
+        "due_tasks": due[:WORKBENCH_ROWS],
         "next_param": quote(request.get_full_path(), safe="/"),
         "more_due": len(due) > WORKBENCH_ROWS,
         "overdue_count": sum(1 for task in due if task.is_overdue),

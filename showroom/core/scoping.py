@@ -220,7 +220,7 @@ class ScopedQuerySet(models.QuerySet):
     def visible_parts(self, actor) -> list[models.QuerySet]:
         """`visible_to(actor)` as disjoint querysets whose rows together are exactly the visible ones (one queryset
         for a rule without alternatives). A sorted page can then read each part in index order and merge them
-        (`SortedUnion`), where the OR of the parts would sort every matching row first."""
+        (`core.paging.KeyedPages`), where the OR of the parts would sort every matching row first."""
         parts = PARTED_RULES.get(self.model._meta.label_lower)
         conditions = parts(actor) if parts else []
         if len(conditions) < 2:
@@ -239,34 +239,6 @@ class ScopedQuerySet(models.QuerySet):
 
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
 
-
-class SortedUnion:
-    """The rows of disjoint querysets (`visible_parts`, each filtered alike) as one sorted list for a paginator: a
-    page is one UNION ALL ... ORDER BY ... LIMIT, which the database answers by merging the parts' index-ordered
-    reads and stops after the page; the count comes from `whole` (the same rows as one query), because counting
-    the union would build every row of every part. Quacks like the queryset that Django's and django-ninja's
-    paginators expect: count(), slicing, iteration, all()."""
-
-    ordered = True
-
-    def __init__(self, whole: models.QuerySet, parts: list[models.QuerySet], ordering: Sequence[str]):
-        self.whole, self.ordering = whole.order_by(*ordering), tuple(ordering)
-        self.union = parts[0].union(*parts[1:], all=True).order_by(*ordering)
-
-    def count(self) -> int:
-        return self.whole.count()
-
-    def all(self) -> SortedUnion:
-        return self
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, key):
-        return list(self.union[key]) if isinstance(key, slice) else self.union[key]
-
-    def __iter__(self):
-        return iter(self.union)
 
 
 def get_visible(model: type[models.Model], actor, pk, *, for_update: bool = False, select_related: tuple = ()):

@@ -54,6 +54,14 @@ def name_search_alternatives(query: str, prefix: str = "") -> list[Q] | None:
     return [_prefix(f"{prefix}name", text)]
 
 
+def customers_named(actor, query: str) -> QuerySet[Customer] | None:
+    """The ids of the customers the actor may see whose name (or its pinyin) the query starts; None for a query
+    that is not a name. A lead search filters on these: the customer file's name indexes find them, where a
+    condition on each lead's customer would join every lead of the list to its customer first."""
+    names = name_search_alternatives(query)
+    return Customer.objects.visible_to(actor, matching=names).values("pk") if names else None
+
+
 def customers_for(actor) -> QuerySet[Customer]:
     """The customers the actor may see."""
     return Customer.objects.visible_to(actor)

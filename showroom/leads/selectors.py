@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from showroom.audit.selectors import entries_for
 from showroom.core import clock
-from showroom.core.scoping import SortedUnion
+from showroom.core.paging import KeyedPages
 
 from .models import Grade, Lead, LossRequest, LossRequestStatus, Stage, StageTransition, Status
 
@@ -41,27 +41,25 @@ class LeadFilters:
     order: str = "-created_at"
 
 
-def lead_list(actor, filters: LeadFilters | None = None) -> QuerySet[Lead] | SortedUnion:
-    """The lead list page and API: scoped, filtered and sorted, with customer and owner in the same query.
-
-    For a consultant (their own leads or the pool's) the page is the merge of the two parts, each read in index
-    order, instead of an OR that sorts all their matching leads first: 13 ms -> 4 ms for a page of one of
-    30,000 leads at a million."""
+def lead_list(actor, filters: LeadFilters | None = None) -> KeyedPages:
+    """The lead list page and API: scoped, filtered and sorted, with customer and owner, a page in three queries
+    (the count, the page's keys, its rows; see KeyedPages). For a consultant the keys are the merge of their own
+    leads and the pool's, each read in index order: a page of one of 30,000 leads at a million, 153 ms -> 5 ms."""
     f = filters or LeadFilters()
     ordering = SORTS.get(f.order, SORTS["-created_at"])
-    whole = _filtered(leads_for(actor), f)
     parts = Lead.objects.visible_parts(actor)
-    if len(parts) == 1:
-        return whole.order_by(*ordering)
-    return SortedUnion(whole, [_filtered(part, f) for part in parts], ordering)
+    return KeyedPages(_filtered(actor, leads_for(actor), f), ordering,
+                      [_filtered(actor, part, f) for part in parts] if len(parts) > 1 else (),
+                      rows=leads_for(actor).select_related("customer", "owner"))
 
 
-def _filtered(qs: QuerySet[Lead], f: LeadFilters) -> QuerySet[Lead]:
-    from showroom.customers.selectors import search_filter
+def _filtered(actor, qs: QuerySet[Lead], f: LeadFilters) -> QuerySet[Lead]:
+    from showroom.customers.selectors import customers_named, search_filter
 
     qs = qs.select_related("customer", "owner")
     if f.query:
-        condition = search_filter(f.query, prefix="customer__")
+        named = customers_named(actor, f.query)
+        condition = search_filter(f.query, prefix="customer__") if named is None else Q(customer_id__in=named)
         if condition is not None:
             qs = qs.filter(condition)
     if f.unassigned:

@@ -63,13 +63,28 @@ def test_paging_through_the_merged_list_shows_every_lead_once_and_counts_them(co
     assert seen == _plain(consultant, LeadFilters())
 
 
-def test_a_page_of_the_merged_list_costs_two_queries_with_the_customer_and_the_consultant(consultant, leads):
+@pytest.mark.parametrize("who", ["consultant", "manager"])
+def test_a_page_costs_three_queries_with_the_customer_and_the_consultant(request, who, leads):
+    actor = request.getfixturevalue(who)
     with CaptureQueriesContext(connection) as queries:
-        page = Paginator(lead_list(consultant, LeadFilters()), 10).get_page(2)
+        page = Paginator(lead_list(actor, LeadFilters()), 10).get_page(2)
         names = [(lead.customer.name, lead.owner.display_name if lead.owner else "") for lead in page.object_list]
 
-    assert len(names) == 10 and len(queries) == 2  # the count, then the page
+    assert len(names) == 10 and len(queries) == 3  # the count, the page's keys, its rows
 
 
-def test_a_manager_still_gets_a_plain_queryset(manager, leads):
-    assert hasattr(lead_list(manager, LeadFilters()), "filter")
+def test_a_search_by_name_or_initials_finds_my_and_the_pools_leads_of_customers_so_named(store, consultant,
+                                                                                         colleague):
+    mine = LeadFactory(owner=consultant, store=store, customer__name="张三", customer__mobile="13900000001")
+    pool = LeadFactory(owner=None, store=store, customer__name="张珊", customer__mobile="13900000002")
+    LeadFactory(owner=colleague, store=store, customer__name="张三丰", customer__mobile="13900000003")
+    LeadFactory(owner=consultant, store=store, customer__name="李四", customer__mobile="13900000004")
+
+    for query in ("张", "zs", "zhang"):
+        assert {lead.pk for lead in lead_list(consultant, LeadFilters(query=query))} == {mine.pk, pool.pk}, query
+    assert [lead.pk for lead in lead_list(consultant, LeadFilters(query="zhangsan"))] == [mine.pk]
+
+
+def test_a_manager_sees_the_whole_store_in_the_same_order(manager, leads):
+    assert [lead.pk for lead in lead_list(manager, LeadFilters())] == _plain(manager, LeadFilters())
+    assert len(lead_list(manager, LeadFilters())) == len(leads)

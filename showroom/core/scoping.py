@@ -8,7 +8,8 @@ Every list, detail page, search, API endpoint, export and report starts from
 - consultants and key-account managers see their own customers and leads, and the store's
   unassigned pool (to claim it);
 - receptionists see the store's showroom visits, and of the customer file only a match by mobile;
-- service advisors see the leads they referred; a lead platform sees the leads it posted.
+- service advisors see the leads they referred and their deals; a lead platform sees only the leads it
+  posted and their customers, nothing of what the store does with them.
 
 A record outside the scope is answered exactly like a record that does not exist (404).
 """
@@ -40,7 +41,7 @@ def _tier(actor) -> str:
         Role.KEY_ACCOUNT: "own",
         Role.RECEPTIONIST: "reception",
         Role.SERVICE_ADVISOR: "referrer",
-        Role.INTEGRATION: "referrer",
+        Role.INTEGRATION: "platform",
     }.get(actor.role, "none")
 
 
@@ -60,7 +61,7 @@ def lead_parts(actor, prefix: str = "") -> list[Q]:
         store = {f"{p}store_id": actor.store_id}
         return [Q(**store, **{f"{p}owner_id": actor.pk}),
                 Q(**store, **{f"{p}owner__isnull": True, f"{p}status": Status.OPEN})]
-    if tier == "referrer":
+    if tier in ("referrer", "platform"):
         return [Q(**{f"{p}store_id": actor.store_id, f"{p}created_by_id": actor.pk})]
     return [NOTHING]
 
@@ -94,7 +95,7 @@ def customer_rule(actor, prefix: str = "", matching: Sequence[Q] = ()) -> Q:
     if tier in ("all", "store"):
         rule = Q() if tier == "all" else Q(**{f"{p}store_id": actor.store_id})
         return rule & _any(matching) if matching else rule
-    if tier in ("own", "referrer"):
+    if tier in ("own", "referrer", "platform"):
         # The customer's store is checked outside; leaving it out of the subquery lets the database reach the
         # customer's few leads through the customer index instead of scanning the store's leads.
         if tier == "own":
@@ -128,13 +129,23 @@ def visit_rule(actor) -> Q:
 
 
 def store_rule(actor, prefix: str = "") -> Q:
-    """Records of the store every member of its staff works with (stock, test-drive cars, routes)."""
+    """Records of the store every member of its staff works with (stock, test-drive cars, routes). A lead
+    platform is not staff: it sees none of them (discount limits and floor prices least of all)."""
     tier = _tier(actor)
     if tier == "all":
         return Q()
-    if tier == "none":
+    if tier in ("none", "platform"):
         return NOTHING
     return Q(**{f"{prefix}store_id": actor.store_id})
+
+
+def process_rule(prefix: str) -> Callable[[object], Q]:
+    """The sales process's records on a lead (contacts, tasks, stage history, needs, test drives, quotes, orders,
+    deliveries, after-delivery care): seen with the lead, except by a lead platform, which posts leads and reads
+    back only the leads and customers it posted (PIPL: an outside company gets no more than it gave)."""
+    def rule(actor) -> Q:
+        return NOTHING if _tier(actor) == "platform" else lead_rule(actor, prefix)
+    return rule
 
 
 def audit_rule(actor) -> Q:
@@ -151,35 +162,35 @@ RULES: dict[str, Callable[[object], Q]] = {
     "customers.customer": customer_rule,  # takes `matching` (see visibility)
     "customers.consentrecord": lambda actor: customer_rule(actor, "customer__"),
     "leads.lead": lead_rule,
-    "leads.stagetransition": lambda actor: lead_rule(actor, "lead__"),
-    "leads.lossrequest": lambda actor: lead_rule(actor, "lead__"),
-    "followups.activity": lambda actor: lead_rule(actor, "lead__"),
-    "followups.task": lambda actor: lead_rule(actor, "lead__"),
-    "needs.needsanalysis": lambda actor: lead_rule(actor, "lead__"),
-    "presentations.presentation": lambda actor: lead_rule(actor, "lead__"),
-    "orders.order": lambda actor: lead_rule(actor, "lead__"),
-    "orders.payment": lambda actor: lead_rule(actor, "order__lead__"),
-    "orders.cancellation": lambda actor: lead_rule(actor, "order__lead__"),
-    "orders.changerequest": lambda actor: lead_rule(actor, "order__lead__"),
+    "leads.stagetransition": process_rule("lead__"),
+    "leads.lossrequest": process_rule("lead__"),
+    "followups.activity": process_rule("lead__"),
+    "followups.task": process_rule("lead__"),
+    "needs.needsanalysis": process_rule("lead__"),
+    "presentations.presentation": process_rule("lead__"),
+    "orders.order": process_rule("lead__"),
+    "orders.payment": process_rule("order__lead__"),
+    "orders.cancellation": process_rule("order__lead__"),
+    "orders.changerequest": process_rule("order__lead__"),
     "reception.visit": visit_rule,
     "inventory.vehicle": store_rule,
-    "testdrives.booking": lambda actor: lead_rule(actor, "lead__"),
+    "testdrives.booking": process_rule("lead__"),
     "testdrives.route": store_rule,
     "testdrives.policy": store_rule,
     "testdrives.slothold": lambda actor: store_rule(actor, "vehicle__"),  # times only, no customer data
-    "deliveries.delivery": lambda actor: lead_rule(actor, "lead__"),
-    "deliveries.deliveryphoto": lambda actor: lead_rule(actor, "delivery__lead__"),
+    "deliveries.delivery": process_rule("lead__"),
+    "deliveries.deliveryphoto": process_rule("delivery__lead__"),
     "aftercare.aftercaresettings": store_rule,
     "aftercare.surveyquestion": store_rule,
-    "aftercare.ownedcar": lambda actor: lead_rule(actor, "lead__"),
-    "aftercare.aftercarecall": lambda actor: lead_rule(actor, "lead__"),
-    "aftercare.survey": lambda actor: lead_rule(actor, "lead__"),
-    "aftercare.case": lambda actor: lead_rule(actor, "lead__"),
-    "aftercare.referral": lambda actor: lead_rule(actor, "lead__"),
-    "quotes.quote": lambda actor: lead_rule(actor, "lead__"),
-    "quotes.quoteline": lambda actor: lead_rule(actor, "quote__lead__"),
-    "quotes.approvalrequest": lambda actor: lead_rule(actor, "quote__lead__"),
-    "quotes.negotiationround": lambda actor: lead_rule(actor, "lead__"),
+    "aftercare.ownedcar": process_rule("lead__"),
+    "aftercare.aftercarecall": process_rule("lead__"),
+    "aftercare.survey": process_rule("lead__"),
+    "aftercare.case": process_rule("lead__"),
+    "aftercare.referral": process_rule("lead__"),
+    "quotes.quote": process_rule("lead__"),
+    "quotes.quoteline": process_rule("quote__lead__"),
+    "quotes.approvalrequest": process_rule("quote__lead__"),
+    "quotes.negotiationround": process_rule("lead__"),
     "quotes.quotesettings": store_rule,
     "quotes.discountlimit": store_rule,
     "quotes.floorprice": store_rule,

@@ -255,6 +255,10 @@ def lead_assign(*, actor, lead: Lead, owner: User | None, reason: str = "", expe
             raise DomainError(_("Choose an active consultant of this store."), code="owner_invalid", field="owner")
         if owner == lead.owner:
             return lead
+        if owner is None and lead.stage >= Stage.ORDER:
+            # Every consultant may look into the pool: an order's payments and the customer's car are not for them.
+            raise DomainError(_("A lead with an order needs a consultant: give it to one instead of the pool."),
+                              code="owner_required", field="owner")
         _set_owner(actor=actor, lead=lead, owner=owner, action="leads.reassigned", reason=reason.strip())
     return lead
 

@@ -304,7 +304,7 @@ FIELD_LABELS = {
     "direction": gettext_lazy("Direction"),
 }
 # Audit entries the timeline already shows better: the contact itself and the stage change.
-SHOWN_ELSEWHERE = {"followups.activity_logged", "leads.stage_advanced"}
+SHOWN_ELSEWHERE = {"followups.activity_logged", "leads.stage_advanced", "leads.returned_to_negotiation"}
 HIDDEN_KEYS = {"activity", "task", "from_id", "to_id", "owner_id"}
 CHOICES_OF = {"stage": Stage, "status": Status, "channel": Channel, "source": Source, "outcome": Outcome,
               "direction": Direction}

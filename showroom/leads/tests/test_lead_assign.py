@@ -12,6 +12,7 @@ from showroom.audit.models import AuditEntry
 from showroom.core.choices import Channel, Source
 from showroom.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from showroom.followups.models import Task, TaskStatus
+from showroom.leads.models import Lead, Stage
 from showroom.leads.services import lead_assign, lead_claim, lead_create
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -70,6 +71,17 @@ def test_a_manager_puts_a_lead_back_into_the_pool(manager, owned, colleague):
     owned.refresh_from_db()
     assert owned.owner is None
     assert AuditEntry.objects.get(action="leads.reassigned").data["to"] is None
+
+
+def test_a_lead_with_an_order_can_change_consultant_but_not_go_back_to_the_pool(manager, owned, colleague):
+    Lead.objects.filter(pk=owned.pk).update(stage=Stage.ORDER)  # as if signed: the order's pages are not for the pool
+
+    with pytest.raises(DomainError) as refused:
+        lead_assign(actor=manager, lead=owned, owner=None, reason="离职")
+    owned.refresh_from_db()
+    assert refused.value.field == "owner" and owned.owner is not None
+
+    assert lead_assign(actor=manager, lead=owned, owner=colleague, reason="离职交接").owner == colleague
 
 
 def test_a_manager_assigns_a_pooled_lead_and_the_first_response_task_goes_with_it(manager, colleague, pooled):

@@ -74,3 +74,14 @@ def test_only_who_works_the_lead_moves_it_back(store, consultant, colleague, rec
             lead_return_to_negotiation(actor=user, lead=ordered, reason=REASON)
     ordered.refresh_from_db()
     assert ordered.stage == Stage.ORDER
+
+
+def test_the_timeline_shows_the_move_back_once_as_a_stage_change_with_its_reason(client, consultant, ordered):
+    from django.urls import reverse
+
+    lead_return_to_negotiation(actor=consultant, lead=ordered, reason=REASON)
+    client.force_login(consultant)
+    page = client.get(reverse("leads:detail", args=[ordered.pk])).content.decode()
+
+    assert "leads.returned_to_negotiation" not in page
+    assert page.count(REASON) == 1

@@ -334,11 +334,22 @@ def lead_list_cases(c: Cast) -> list[Case]:
         by_manager = f"{base}?owner={c.consultant.pk}&stage={STAGE}"
         small = f"{base}?owner={c.newhire.pk}&stage={STAGE}"
         own = f"{base}?stage={STAGE}"
+        by_follow_up = f"{base}?order=next_follow_up_at"
+        names = _initials_of(c.consultant, 20)
         return [
             Case("lead_list_manager", "Lead list, 1st page, by owner and stage (manager)", f"page GET {by_manager}",
                  lambda i: _get(manager, by_manager), "list", small=lambda: _get(manager, small)),
             Case("lead_list_consultant", "Lead list, 1st page, own leads by stage (consultant)", f"page GET {own}",
                  lambda i: _get(consultant, own), "list", small=lambda: _get(newhire, own)),
+            # What a consultant opens most: all their open leads, newest first, or by the next follow-up.
+            Case("lead_list_consultant_all", "Lead list, 1st page, all own open leads (consultant)", f"page GET {base}",
+                 lambda i: _get(consultant, base), "list", small=lambda: _get(newhire, base)),
+            Case("lead_list_consultant_follow_up", "Lead list, 1st page, own leads by next follow-up (consultant)",
+                 f"page GET {by_follow_up}", lambda i: _get(consultant, by_follow_up), "list",
+                 small=lambda: _get(newhire, by_follow_up)),
+            Case("lead_list_consultant_search", "Lead list searched by pinyin initials (consultant)",
+                 f"page GET {base}?q=…", lambda i: _get(consultant, f"{base}?q={names[i % len(names)]}"), "list",
+                 small=lambda: _get(newhire, f"{base}?q={_initials_of(c.newhire, 1)[0]}")),
         ]
 
     def first_page(actor, owner_id):
@@ -354,6 +365,14 @@ def lead_list_cases(c: Cast) -> list[Case]:
         Case("lead_list_consultant", "Lead list, 1st page, own leads by stage (consultant)", via,
              lambda i: first_page(c.consultant, None), "list", small=lambda: first_page(c.newhire, None)),
     ]
+
+
+def _initials_of(user, count: int) -> list[str]:
+    """The first two pinyin initials of some of the user's customers: what a consultant types to find a lead."""
+    from showroom.customers.models import Customer
+
+    found = Customer.objects.filter(owner=user).exclude(name_initials="").values_list("name_initials", flat=True)
+    return [initials[:2] for initials in found[:count]] or ["zs"]
 
 
 def lookup_samples(c: Cast, rng: random.Random) -> dict[str, list[str]]:
@@ -423,6 +442,15 @@ def workbench_case(c: Cast) -> Case:
     consultant, newhire = _client(c.consultant), _client(c.newhire)
     return Case("workbench", "Workbench (consultant)", f"page GET {url}", lambda i: _get(consultant, url), "list",
                 small=lambda: _get(newhire, url))
+
+
+def workbench_cards_case(c: Cast) -> Case:
+    """The later steps' cards, which the workbench loads right after itself (htmx) and every minute."""
+    url = _url("followups:workbench_cards")
+    consultant, newhire = _client(c.consultant), _client(c.newhire)
+    return Case("workbench_cards", "Workbench cards of steps 5-7 (htmx, after the page)", f"page GET {url}",
+                lambda i: _get(consultant, url, {"HX-Request": "true"}), "list",
+                small=lambda: _get(newhire, url, {"HX-Request": "true"}))
 
 
 def lead_detail_case(c: Cast) -> Case:
@@ -636,7 +664,7 @@ def run_all(*, size: int, repeat: int, warmup: int, import_rows: int, import_for
     builders = [
         ("lead_list", lambda: lead_list_cases(c)),
         ("customer_lookup", lambda: lookup_cases(c, rng)),
-        ("workbench", lambda: [workbench_case(c)]),
+        ("workbench", lambda: [workbench_case(c), workbench_cards_case(c)]),
         ("lead_detail", lambda: [lead_detail_case(c)]),
         ("lead_create_api", lambda: [lead_create_case(c, rng, repeat + warmup + CAPTURE_RUNS + 1)]),
         ("stock", lambda: stock_cases(c)),

@@ -10,7 +10,8 @@ What the quote adds up
     purchase tax    = taxable price × 10 % − NEV reduction (BEV/PHEV/EREV in the MIIT catalogue:
                       2024–2025 min(full tax, ¥30,000); 2026–2027 min(full tax × 50 %, ¥15,000); 2028+ none)
     车船税           = annual amount of the displacement bracket × months from the purchase month to December ÷ 12;
-                      none for a BEV and for a PHEV/EREV in the exemption catalogue
+                      none for a BEV and for a PHEV/EREV in the exemption catalogue. The amounts are the
+                      province's (an input: the store's table; Beijing's when none is given)
     交强险           = by seats (< 6 seats / 6 or more)
     commercial cover = the amount entered, or base + rate × vehicle price from a rate table, or none
     total (落地价)   = vehicle price + purchase tax + 车船税 + 交强险 + commercial cover + plate service
@@ -243,12 +244,14 @@ class PurchaseTax:
 
 @dataclass(frozen=True)
 class VesselTax:
-    """车船税 of the first year: `annual` pro rata for `months`; exempt NEVs have all zeros."""
+    """车船税 of the first year: `annual` pro rata for `months`, from the `region`'s table; exempt NEVs have all
+    zeros and no region."""
 
     exempt: bool
     annual: Decimal
     months: int
     amount: Decimal
+    region: str = ""
 
 
 @dataclass(frozen=True)
@@ -421,7 +424,7 @@ def _vessel_tax(q: QuoteInput) -> VesselTax:
         return VesselTax(True, ZERO, 0, ZERO)
     annual = _fen(q.vessel_tax_table.annual(q.displacement_cc))
     months = 13 - q.purchase_date.month
-    return VesselTax(False, annual, months, to_fen(annual * months / 12))
+    return VesselTax(False, annual, months, to_fen(annual * months / 12), q.vessel_tax_table.region)
 
 
 def _commercial_insurance(entered, vehicle_price: Decimal) -> Decimal:

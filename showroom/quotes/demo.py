@@ -104,12 +104,16 @@ def _fields(actor, trim, rng, *, unified: bool, discount: Decimal, loan: bool) -
         fields.update(payment_method="loan", loan_lender=LENDER, loan_term_months=rng.choice((36, 48, 60)),
                       loan_annual_rate=Decimal("0.0399"), loan_down_payment_ratio=Decimal(rng.choice(("0.3", "0.4"))))
     if rng.random() < 0.35:
+        # The brand's trade-in bonus is part of the price given away: it takes the place of some of the discount
+        # (a unified-price trim gets neither).
+        bonus = Decimal(0) if unified else Decimal("5000")
         fields.update(has_trade_in=True, trade_in_brand=rng.choice(("大众", "丰田", "本田", "别克")),
                       trade_in_model=rng.choice(("迈腾", "凯美瑞", "雅阁", "君威")),
                       trade_in_year=rng.randint(2015, 2021), trade_in_mileage_km=rng.randint(40000, 160000),
                       trade_in_plate=f"京N{rng.randint(10000, 99999)}",
-                      trade_in_value=Decimal(rng.randint(4, 12) * 10000), trade_in_bonus=Decimal("5000"),
+                      trade_in_value=Decimal(rng.randint(4, 12) * 10000), trade_in_bonus=bonus,
                       subsidy_scheme=rng.choice(("replace", "none")))
+        fields["discount"] = max(fields["discount"] - bonus, Decimal(0))
     lines = []
     options = list(options_for(actor, series_id=trim.series_id))
     if options and rng.random() < 0.6:
@@ -183,7 +187,7 @@ def seed(*, store, rng) -> list[str]:
         limit = selectors.discount_limit(actor, store.pk) or Decimal("10000")
         if story in (1, 4):  # a bit more, within the limit: issued, the first is superseded
             fields, lines = services.quote_inputs(second)
-            fields["discount"] = min(limit, first_discount + Decimal(2000))
+            fields["discount"] = max(min(limit, first_discount + Decimal(2000)) - fields["trade_in_bonus"], Decimal(0))
             lines.append({"kind": "store_fee", "name": "上牌服务", "amount": Decimal("500")})
             _attempt(lambda actor=actor, q=second, f=fields, lines=lines: services.quote_issue(
                 actor=actor, quote=services.quote_update(actor=actor, quote=q, fields=f, lines=lines)))

@@ -14,14 +14,16 @@ from django.utils.translation import pgettext_lazy
 from showroom.core.forms import DateField, DateTimeField, StyledForm
 
 from .models import (
+    VESSEL_TAX_FIELDS,
     CommercialInsurance,
     DepositKind,
     LineKind,
     Objection,
     PaymentMethod,
     SubsidyScheme,
+    vessel_tax_field,
 )
-from .rates import ALLOWED_TERMS
+from .rates import ALLOWED_TERMS, VESSEL_TAX_BRACKETS, VESSEL_TAX_PRESETS
 
 HUNDRED = Decimal(100)
 
@@ -270,6 +272,37 @@ class RatesForm(StyledForm):
             initial[f"up_to_{i}"], initial[f"base_{i}"] = band.up_to_price, band.base
             initial[f"rate_{i}"] = _percent_of(band.rate)
         return initial
+
+
+class VesselTaxForm(StyledForm):
+    """The store's 车船税 table: the province and one annual amount per statutory displacement bracket, the range
+    the law allows shown under each (the service refuses an amount outside it)."""
+
+    vessel_tax_region = forms.CharField(label=_("Province or city of the table"), max_length=50,
+                                        help_text=_("Printed on the quote beside the vehicle and vessel tax."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for bracket in VESSEL_TAX_BRACKETS:
+            field = _money(_("%(bracket)s (¥/year)") % {"bracket": bracket.label}, required=True,
+                           help_text=_("By law ¥%(minimum)s–%(maximum)s") % {"minimum": f"{bracket.minimum:,}",
+                                                                            "maximum": f"{bracket.maximum:,}"})
+            field.widget.attrs["class"] = "form-control"  # added after StyledForm styled the declared fields
+            self.fields[vessel_tax_field(bracket.key)] = field
+
+    def amount_fields(self):
+        return [self[name] for name in VESSEL_TAX_FIELDS]
+
+    @staticmethod
+    def initial_from(settings) -> dict:
+        return {"vessel_tax_region": settings.vessel_tax_region,
+                **{name: getattr(settings, name) for name in VESSEL_TAX_FIELDS}}
+
+
+class VesselTaxPresetForm(StyledForm):
+    """Take a province's published table instead of typing it (only those the domain file gives)."""
+
+    preset = forms.ChoiceField(choices=[(key, table.region) for key, table in VESSEL_TAX_PRESETS.items()])
 
 
 class PromotionForm(StyledForm):

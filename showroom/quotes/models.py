@@ -27,9 +27,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from showroom.core.models import TimeStampedModel
+from showroom.core.money import to_fen
 from showroom.core.scoping import ScopedManager
 
+from . import rates
 from .calc import DepositKind as CalcDepositKind
+from .rates import BEIJING_VESSEL_TAX, VESSEL_TAX_BRACKETS, VesselTaxTable
 from .rates import SubsidyScheme as CalcSubsidyScheme
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -105,8 +108,23 @@ class Objection(models.TextChoices):
 # ------------------------------------------------------------------------------------------- store settings
 
 
+def vessel_tax_field(key: str) -> str:
+    """The QuoteSettings column of a statutory 车船税 bracket (rates.VesselTaxBracket.key)."""
+    return f"vessel_tax_{key}"
+
+
+VESSEL_TAX_FIELDS = tuple(vessel_tax_field(b.key) for b in VESSEL_TAX_BRACKETS)
+_BEIJING = rates.vessel_tax_amounts(BEIJING_VESSEL_TAX)
+
+
+def _vessel_tax_amount(key: str, verbose_name):
+    return models.DecimalField(verbose_name, **MONEY, default=to_fen(_BEIJING[key]))
+
+
 class QuoteSettings(models.Model):
-    """A store's quote rules: how long a quote is valid, the consultants' default discount limit, default fees."""
+    """A store's quote rules: how long a quote is valid, the consultants' default discount limit, default fees, and
+    the 车船税 table of the store's province (one amount per statutory bracket, Beijing's until the manager sets
+    the province's own; a store without saved settings quotes with these defaults too)."""
 
     store = models.OneToOneField("accounts.Store", on_delete=models.CASCADE, related_name="quote_settings")
     validity_days = models.PositiveSmallIntegerField(_("a quote is valid for (days)"), default=7)
@@ -116,6 +134,15 @@ class QuoteSettings(models.Model):
     plate_service_fee = models.DecimalField(_("plate service fee (¥)"), **MONEY, default=Decimal(0),
                                             help_text=_("Optional for the buyer; offered by default when above zero."))
     insurer_name = models.CharField(_("insurer of the rate table"), max_length=100, blank=True)
+    vessel_tax_region = models.CharField(_("province of the vehicle and vessel tax table"), max_length=50,
+                                         default=BEIJING_VESSEL_TAX.region)
+    vessel_tax_up_to_1000 = _vessel_tax_amount("up_to_1000", _("vehicle and vessel tax up to 1.0 L (¥/year)"))
+    vessel_tax_up_to_1600 = _vessel_tax_amount("up_to_1600", _("vehicle and vessel tax 1.0–1.6 L (¥/year)"))
+    vessel_tax_up_to_2000 = _vessel_tax_amount("up_to_2000", _("vehicle and vessel tax 1.6–2.0 L (¥/year)"))
+    vessel_tax_up_to_2500 = _vessel_tax_amount("up_to_2500", _("vehicle and vessel tax 2.0–2.5 L (¥/year)"))
+    vessel_tax_up_to_3000 = _vessel_tax_amount("up_to_3000", _("vehicle and vessel tax 2.5–3.0 L (¥/year)"))
+    vessel_tax_up_to_4000 = _vessel_tax_amount("up_to_4000", _("vehicle and vessel tax 3.0–4.0 L (¥/year)"))
+    vessel_tax_over_4000 = _vessel_tax_amount("over_4000", _("vehicle and vessel tax above 4.0 L (¥/year)"))
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager()
@@ -127,10 +154,22 @@ class QuoteSettings(models.Model):
             models.CheckConstraint(condition=Q(validity_days__gte=1, validity_days__lte=90), name="quote_validity_range"),
             models.CheckConstraint(condition=Q(discount_limit__gte=0), name="quote_limit_not_negative"),
             models.CheckConstraint(condition=Q(plate_service_fee__gte=0), name="quote_plate_fee_not_negative"),
+            # Each amount inside the range the law gives its bracket (the service says which one is not).
+            models.CheckConstraint(condition=Q(*(
+                Q(**{f"{vessel_tax_field(b.key)}__gte": b.minimum, f"{vessel_tax_field(b.key)}__lte": b.maximum})
+                for b in VESSEL_TAX_BRACKETS)), name="quote_vessel_tax_statutory"),
         ]
 
     def __str__(self) -> str:
         return f"{self.store_id}: {self.validity_days}d"
+
+    def vessel_tax_amounts(self) -> dict[str, Decimal]:
+        """The store's annual 车船税 by statutory bracket key."""
+        return {b.key: getattr(self, vessel_tax_field(b.key)) for b in VESSEL_TAX_BRACKETS}
+
+    def vessel_tax_table(self) -> VesselTaxTable:
+        """The store's 车船税 table as the calculation takes it."""
+        return rates.vessel_tax_table(self.vessel_tax_region, self.vessel_tax_amounts())
 
 
 class DiscountLimit(models.Model):

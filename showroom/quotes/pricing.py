@@ -17,7 +17,7 @@ from showroom.core.errors import DomainError
 
 from . import calc
 from .models import CommercialInsurance, LineKind, PaymentMethod
-from .rates import CommercialInsuranceRates, InsuranceRateBand, SubsidyScheme
+from .rates import CommercialInsuranceRates, InsuranceRateBand, SubsidyScheme, VesselTaxTable
 
 # calc's dotted input paths → the quote's field names (forms and API use the same names).
 _FIELD_PREFIXES = (
@@ -45,6 +45,7 @@ _FIELD_PREFIXES = (
     ("deposit.amount", "deposit_amount"),
     ("deposit.kind", "deposit_kind"),
     ("deposit", "deposit_amount"),
+    ("vessel_tax_table", None),
     ("total", None),
 )
 
@@ -112,8 +113,10 @@ def insurance_table(bands) -> CommercialInsuranceRates | None:
         name="store", bands=tuple(InsuranceRateBand(b.up_to_price, b.base, b.rate) for b in rows))
 
 
-def build_input(quote, *, trim, lines, exterior=None, interior=None, promotion=None, rate_table=None) -> calc.QuoteInput:
-    """The calculation input of a quote with its (unsaved or saved) lines, trim, colours and promotion."""
+def build_input(quote, *, trim, lines, vessel_tax_table: VesselTaxTable, exterior=None, interior=None, promotion=None,
+                rate_table=None) -> calc.QuoteInput:
+    """The calculation input of a quote with its (unsaved or saved) lines, trim, colours and promotion, and the
+    store's 车船税 table."""
     colours = tuple(calc.NamedAmount(c.name, c.surcharge) for c in (exterior, interior) if c is not None and c.surcharge)
     by_kind: dict[str, list] = {kind: [] for kind in LineKind.values}
     for line in lines:
@@ -159,6 +162,7 @@ def build_input(quote, *, trim, lines, exterior=None, interior=None, promotion=N
             seats=trim.seats,
             purchase_date=quote.purchase_date,
             displacement_cc=trim.displacement_cc,
+            vessel_tax_table=vessel_tax_table,
             discount=quote.discount,
             colour_surcharges=colours,
             option_packages=tuple(by_kind[LineKind.OPTION]),

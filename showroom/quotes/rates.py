@@ -67,19 +67,67 @@ class VesselTaxTable:
         raise LookupError(displacement_cc)  # validated tables end with an open bracket
 
 
-# Beijing amounts (the example in the domain file, ✓ from a public calculator).
-BEIJING_VESSEL_TAX = VesselTaxTable(
-    region="北京",
-    brackets=(
-        (1000, Decimal("300")),
-        (1600, Decimal("420")),
-        (2000, Decimal("480")),
-        (2500, Decimal("900")),
-        (3000, Decimal("1920")),
-        (4000, Decimal("3480")),
-        (None, Decimal("5280")),
-    ),
+@dataclass(frozen=True)
+class VesselTaxBracket:
+    """A statutory 车船税 bracket of passenger cars (≤ 9 seats): engines above the previous bracket's upper
+    displacement up to and including `upper_cc` (None: no upper limit). The law gives the range minimum…maximum
+    (¥/year); each province fixes its amount inside it."""
+
+    key: str
+    upper_cc: int | None
+    minimum: Decimal
+    maximum: Decimal
+
+    @property
+    def label(self) -> str:
+        """The bracket as the domain file writes it: "≤ 1.0 L", "1.6–2.0 L", "> 4.0 L" (no words to translate)."""
+        index = VESSEL_TAX_BRACKETS.index(self)
+        lower = VESSEL_TAX_BRACKETS[index - 1].upper_cc if index else None
+        if self.upper_cc is None:
+            return f"> {lower / 1000:.1f} L"
+        if lower is None:
+            return f"≤ {self.upper_cc / 1000:.1f} L"
+        return f"{lower / 1000:.1f}–{self.upper_cc / 1000:.1f} L"
+
+
+# The statutory ranges (domain file §3.1, "车船税 brackets"); a store's table has one amount per bracket.
+VESSEL_TAX_BRACKETS: tuple[VesselTaxBracket, ...] = (
+    VesselTaxBracket("up_to_1000", 1000, Decimal("60"), Decimal("360")),
+    VesselTaxBracket("up_to_1600", 1600, Decimal("300"), Decimal("540")),
+    VesselTaxBracket("up_to_2000", 2000, Decimal("360"), Decimal("660")),
+    VesselTaxBracket("up_to_2500", 2500, Decimal("660"), Decimal("1200")),
+    VesselTaxBracket("up_to_3000", 3000, Decimal("1200"), Decimal("2400")),
+    VesselTaxBracket("up_to_4000", 4000, Decimal("2400"), Decimal("3600")),
+    VesselTaxBracket("over_4000", None, Decimal("3600"), Decimal("5400")),
 )
+
+
+def vessel_tax_table(region: str, amounts: dict[str, Decimal]) -> VesselTaxTable:
+    """A province's table from its amount per statutory bracket (keyed by VesselTaxBracket.key)."""
+    return VesselTaxTable(region=region, brackets=tuple((b.upper_cc, amounts[b.key]) for b in VESSEL_TAX_BRACKETS))
+
+
+def vessel_tax_amounts(table: VesselTaxTable) -> dict[str, Decimal]:
+    """A table of the statutory brackets as {bracket key: amount}."""
+    if tuple(upper for upper, _amount in table.brackets) != tuple(b.upper_cc for b in VESSEL_TAX_BRACKETS):
+        raise ValueError(f"{table.region}: not the statutory brackets")
+    return {b.key: amount for b, (_upper, amount) in zip(VESSEL_TAX_BRACKETS, table.brackets, strict=True)}
+
+
+# Beijing amounts (the example in the domain file, ✓ from a public calculator): the default of every store.
+BEIJING_VESSEL_TAX = vessel_tax_table("北京", {
+    "up_to_1000": Decimal("300"),
+    "up_to_1600": Decimal("420"),
+    "up_to_2000": Decimal("480"),
+    "up_to_2500": Decimal("900"),
+    "up_to_3000": Decimal("1920"),
+    "up_to_4000": Decimal("3480"),
+    "over_4000": Decimal("5280"),
+})
+
+# The provinces' tables a manager can pick instead of typing the amounts: only those the domain file gives (it
+# gives Beijing's alone; another province's amounts are entered from its published table).
+VESSEL_TAX_PRESETS: dict[str, VesselTaxTable] = {"beijing": BEIJING_VESSEL_TAX}
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from showroom.followups import services as followups
 from showroom.leads import services as leads
 from showroom.leads.models import Lead, Stage, Status
 
-from . import pricing, selectors
+from . import limits, pricing, selectors
 from .models import (
     OPEN_STATUSES,
     ApprovalRequest,
@@ -62,8 +62,9 @@ from .models import (
     QuoteStatus,
     SubsidyScheme,
     UnifiedPrice,
+    vessel_tax_field,
 )
-from .rates import ALLOWED_TERMS
+from .rates import ALLOWED_TERMS, VESSEL_TAX_BRACKETS, VESSEL_TAX_PRESETS, vessel_tax_amounts
 
 MAX_VALIDITY_DAYS = 90
 MAX_LINES = 40
@@ -352,12 +353,13 @@ def _assign_inputs(actor, quote: Quote, fields: dict, *, settings: QuoteSettings
     return {"trim": trim, "exterior": exterior, "interior": interior, "promotion": promotion}
 
 
-def _calculate(quote: Quote, lines: list[QuoteLine], records: dict) -> None:
-    """Run the calculation and store its figures and breakdown on the (unsaved) quote."""
+def _calculate(quote: Quote, lines: list[QuoteLine], records: dict, settings: QuoteSettings) -> None:
+    """Run the calculation with the store's tables and store its figures and breakdown on the (unsaved) quote."""
     rate_table = None
     if quote.commercial_insurance_mode == CommercialInsurance.RATE_TABLE:
         rate_table = pricing.insurance_table(selectors.insurance_bands(quote.store_id))
-    quote_input = pricing.build_input(quote, trim=records["trim"], lines=lines, exterior=records["exterior"],
+    quote_input = pricing.build_input(quote, trim=records["trim"], lines=lines,
+                                      vessel_tax_table=settings.vessel_tax_table(), exterior=records["exterior"],
                                       interior=records["interior"], promotion=records["promotion"],
                                       rate_table=rate_table)
     result = pricing.calculate(quote_input)
@@ -370,16 +372,18 @@ def _calculate(quote: Quote, lines: list[QuoteLine], records: dict) -> None:
     quote.breakdown = pricing.breakdown_json(result)
 
 
-def _price_checks(quote: Quote, creator) -> None:
+def _price_checks(quote: Quote, creator, lines: list[QuoteLine]) -> None:
     """Flag what the quote needs before it can be issued: the manager's approval beyond the creator's discount limit
-    or below the floor price (managers need neither)."""
-    limit = selectors.discount_limit(creator, quote.store_id)
-    floor = selectors.floor_price(quote.store_id, quote.trim_id)
-    quote.below_floor = floor is not None and quote.net_trim_price < floor
-    if limit is None:  # a manager: decides their own quote
-        quote.needs_approval = False
-        return
-    quote.needs_approval = quote.discount > limit or quote.below_floor
+    or below the floor price (managers need neither), measured on the effective discount — trade-in bonus and
+    catalog items quoted below their price included (limits.py). A unified-price trim is refused off its price."""
+    items = limits.catalog_lines(lines)
+    if quote.unified_price and (refusal := limits.unified_price_refusal(trade_in_bonus=quote.trade_in_bonus,
+                                                                        lines=items)):
+        raise refusal
+    verdict = limits.assess(guide_price=quote.guide_price, discount=quote.discount, trade_in_bonus=quote.trade_in_bonus,
+                            lines=items, limit=selectors.discount_limit(creator, quote.store_id),
+                            floor=selectors.floor_price(quote.store_id, quote.trim_id))
+    quote.below_floor, quote.needs_approval = verdict.below_floor, verdict.needs_approval
 
 
 def quote_preview(*, actor, lead: Lead, fields: dict, lines: list[dict]) -> Quote:
@@ -390,8 +394,8 @@ def quote_preview(*, actor, lead: Lead, fields: dict, lines: list[dict]) -> Quot
     quote = Quote(store_id=lead.store_id, lead=lead, version=0, created_by=actor)
     records = _assign_inputs(actor, quote, fields, settings=settings, creating=True)
     quote.line_list = _lines(actor, lines, records["trim"])
-    _calculate(quote, quote.line_list, records)
-    _price_checks(quote, actor)
+    _calculate(quote, quote.line_list, records, settings)
+    _price_checks(quote, actor, quote.line_list)
     return quote
 
 
@@ -437,8 +441,8 @@ def quote_create(*, actor, lead: Lead, fields: dict, lines: list[dict] | None = 
                       created_by=actor, status=QuoteStatus.DRAFT)
         records = _assign_inputs(actor, quote, fields, settings=settings, creating=True)
         quote_lines = _lines(actor, lines, records["trim"])
-        _calculate(quote, quote_lines, records)
-        _price_checks(quote, actor)
+        _calculate(quote, quote_lines, records, settings)
+        _price_checks(quote, actor, quote_lines)
         _save_new(actor, quote, quote_lines)
         audit.record(actor=actor, action="quotes.quote_created", target=quote,
                      data={"number": quote.number, "lead": lead.pk, "version": version, **_snapshot(quote)})
@@ -457,9 +461,9 @@ def quote_update(*, actor, quote: Quote, fields: dict, lines: list[dict] | None 
         settings = selectors.store_settings(quote.store_id)
         records = _assign_inputs(actor, quote, fields, settings=settings, creating=False)
         quote_lines = _lines(actor, lines, records["trim"])
-        _calculate(quote, quote_lines, records)
+        _calculate(quote, quote_lines, records, settings)
         # A manager who changes a consultant's draft decides its price (no approval of their own change).
-        _price_checks(quote, actor if selectors.may_approve(actor) else (quote.created_by or actor))
+        _price_checks(quote, actor if selectors.may_approve(actor) else (quote.created_by or actor), quote_lines)
         quote.save()
         quote.lines.all().delete()
         for line in quote_lines:
@@ -492,9 +496,11 @@ def quote_new_version(*, actor, quote: Quote) -> Quote:
         new = Quote(store_id=lead.store_id, lead=lead, version=version, number=_number(lead, version),
                     created_by=actor, status=QuoteStatus.DRAFT)
         records = _assign_inputs(actor, new, fields, settings=settings, creating=False)
+        if new.unified_price:
+            raw_lines = limits.at_catalog_price(raw_lines)
         new_lines = _lines(actor, raw_lines, records["trim"])
-        _calculate(new, new_lines, records)
-        _price_checks(new, actor)
+        _calculate(new, new_lines, records, settings)
+        _price_checks(new, actor, new_lines)
         _save_new(actor, new, new_lines)
         audit.record(actor=actor, action="quotes.quote_created", target=new,
                      data={"number": new.number, "lead": lead.pk, "version": version, "copied_from": source.number,
@@ -519,8 +525,10 @@ def quote_request_approval(*, actor, quote: Quote, reason: str) -> ApprovalReque
         if not reason:
             raise DomainError(_("Say why the customer should get this price."), code="reason_required", field="reason")
         limit = selectors.discount_limit(quote.created_by or actor, quote.store_id) or Decimal("0.00")
+        asked = limits.effective_discount(discount=quote.discount, trade_in_bonus=quote.trade_in_bonus, lines=(
+            limits.catalog_lines(quote.lines.select_related("option", "accessory"))))
         request = ApprovalRequest(
-            store_id=quote.store_id, quote=quote, reason=reason, discount=quote.discount, limit=limit,
+            store_id=quote.store_id, quote=quote, reason=reason, discount=asked, limit=limit,
             floor_price=selectors.floor_price(quote.store_id, quote.trim_id), below_floor=quote.below_floor,
             requested_by=actor)
         try:
@@ -529,10 +537,10 @@ def quote_request_approval(*, actor, quote: Quote, reason: str) -> ApprovalReque
         except IntegrityError:
             raise Conflict(_("An approval of this quote is already waiting."), code="approval_pending") from None
         _status_change(actor, quote, QuoteStatus.PENDING_APPROVAL, reason=reason,
-                       data={"discount": quote.discount, "limit": limit, "below_floor": quote.below_floor})
+                       data={"discount": asked, "limit": limit, "below_floor": quote.below_floor})
         quote.save(update_fields=["status", "updated_at"])
         audit.record(actor=actor, action="quotes.approval_requested", target=request,
-                     data={"quote": quote.number, "discount": quote.discount, "limit": limit,
+                     data={"quote": quote.number, "discount": asked, "limit": limit,
                            "below_floor": quote.below_floor, "reason": reason})
     return request
 
@@ -915,6 +923,59 @@ def insurance_rates_replace(*, actor, bands: list[dict]) -> list[InsuranceRate]:
                      data={"from": old, "to": [{"up_to_price": b.up_to_price, "base": b.base, "rate": b.rate}
                                                for b in clean]})
     return created
+
+
+VESSEL_TAX_REGION_MAX = 50  # QuoteSettings.vessel_tax_region
+
+
+def vessel_tax_save(*, actor, fields: dict) -> QuoteSettings:
+    """The manager sets the store's 车船税 table: the province it is from (printed on the quote) and its annual
+    amount per displacement bracket, each inside the range the law gives the bracket. Every amount is checked
+    before anything is saved, and the refusal names each bracket at fault."""
+    store_id = _require_settings(actor)
+    region = _text(fields.get("vessel_tax_region"), "vessel_tax_region", VESSEL_TAX_REGION_MAX)
+    errors: dict[str, list[str]] = {}
+    if not region:
+        errors["vessel_tax_region"] = [_("Name the province (or city) whose amounts these are.")]
+    amounts = {}
+    for bracket in VESSEL_TAX_BRACKETS:
+        field = vessel_tax_field(bracket.key)
+        try:
+            amount = _money_or_none(fields.get(field), field)
+        except DomainError as err:
+            errors[field] = [str(err.message)]
+            continue
+        if amount is None or not bracket.minimum <= amount <= bracket.maximum:
+            errors[field] = [_("%(bracket)s: enter an annual amount from ¥%(minimum)s to ¥%(maximum)s, the range "
+                               "the law gives this bracket.") % {"bracket": bracket.label,
+                                                                 "minimum": f"{bracket.minimum:,}",
+                                                                 "maximum": f"{bracket.maximum:,}"}]
+            continue
+        amounts[field] = to_fen(amount)
+    if errors:
+        field, messages = next(iter(errors.items()))
+        raise DomainError(messages[0], code="vessel_tax_invalid", field=field, fields=errors)
+    with transaction.atomic():
+        current, _created = QuoteSettings.objects.select_for_update().get_or_create(store_id=store_id)
+        names = ("vessel_tax_region", *amounts)
+        before = {name: getattr(current, name) for name in names}
+        current.vessel_tax_region = region
+        for field, amount in amounts.items():
+            setattr(current, field, amount)
+        current.save()
+        audit.record_changes(actor=actor, action="quotes.vessel_tax_changed", target=current, before=before,
+                             after={name: getattr(current, name) for name in names})
+    return current
+
+
+def vessel_tax_apply_preset(*, actor, preset: str) -> QuoteSettings:
+    """Set the store's 车船税 table to a province's published one (rates.VESSEL_TAX_PRESETS)."""
+    table = VESSEL_TAX_PRESETS.get(preset)
+    if table is None:
+        raise DomainError(_("Choose one of the offered tables."), code="invalid_choice", field="preset")
+    return vessel_tax_save(actor=actor, fields={
+        "vessel_tax_region": table.region,
+        **{vessel_tax_field(key): amount for key, amount in vessel_tax_amounts(table).items()}})
 
 
 PROMOTION_FIELDS = ("name", "lender", "terms", "annual_rate", "lender_rate", "min_down_payment_ratio", "valid_from",

@@ -80,8 +80,13 @@ def build(quote) -> dict:
             if tax["cap_applied"] else _("NEV purchase-tax reduction")
         taxes.append(_money_row(label, -money(tax["reduction"]), key="nev_reduction"))
     taxes.append(_money_row(_("Purchase tax"), tax["tax"], key="purchase_tax", strong=True))
-    vessel_label = _("Vehicle and vessel tax (车船税): exempt") if vessel["exempt"] else (
-        _("Vehicle and vessel tax (车船税), %(months)s months") % {"months": vessel["months"]})
+    if vessel["exempt"]:
+        vessel_label = _("Vehicle and vessel tax (车船税): exempt")
+    elif vessel.get("region"):  # the province whose table was used (not stored before the tables were per store)
+        vessel_label = _("Vehicle and vessel tax (车船税, %(region)s table), %(months)s months") % {
+            "region": vessel["region"], "months": vessel["months"]}
+    else:
+        vessel_label = _("Vehicle and vessel tax (车船税), %(months)s months") % {"months": vessel["months"]}
     taxes.append(_money_row(vessel_label, vessel["amount"], key="vessel_tax"))
     taxes.append(_money_row(_("Compulsory traffic insurance (交强险)"), b["compulsory_insurance"], key="compulsory"))
     if money(b["commercial_insurance"]):

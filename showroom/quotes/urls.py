@@ -24,6 +24,7 @@ urlpatterns = [
     path("settings/floors/", views.floor_save, name="floor_save"),
     path("settings/unified/", views.unified_save, name="unified_save"),
     path("settings/rates/", views.rates_save, name="rates_save"),
+    path("settings/vessel-tax/", views.vessel_tax_save, name="vessel_tax_save"),
     path("settings/promotions/new/", views.promotion_edit, name="promotion_create"),
     path("settings/promotions/<int:pk>/", views.promotion_edit, name="promotion_edit"),
 ]

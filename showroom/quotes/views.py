@@ -16,6 +16,7 @@ from showroom.accounts.capabilities import Capability, can, sees_whole_store
 from showroom.accounts.selectors import store_consultants
 from showroom.catalog import selectors as catalog
 from showroom.core import clock
+from showroom.core.api import MAX_ID
 from showroom.core.errors import DomainError, NotFound, PermissionDenied
 from showroom.core.scoping import get_visible
 from showroom.core.web import form_error, next_url, refuse, refuse_on_form, render_form
@@ -34,6 +35,8 @@ from .forms import (
     ReasonForm,
     SettingsForm,
     UnifiedForm,
+    VesselTaxForm,
+    VesselTaxPresetForm,
     lines_from_post,
 )
 from .models import PaymentMethod, Quote, QuoteStatus
@@ -54,6 +57,12 @@ def may_work(user, lead) -> bool:
 
 def _lead(request, lead_id) -> Lead:
     return get_visible(Lead, request.user, lead_id, select_related=("customer", "owner", "store"))
+
+
+def _is_id(value: str) -> bool:
+    """A posted or queried id a record could have: ASCII digits ('²' is a digit to str.isdigit but no number) within
+    the 64 bits of an id column (a longer one never matches and would overflow the query)."""
+    return 0 < len(value) <= len(str(MAX_ID)) and value.isascii() and value.isdigit() and int(value) <= MAX_ID
 
 
 def _detail_url(quote) -> str:
@@ -118,9 +127,9 @@ def _form_context(request, *, lead, quote=None):
     chosen = {("option", line.option_id): line.amount for line in lines if line.option_id}
     chosen.update({("accessory", line.accessory_id): line.amount for line in lines if line.accessory_id})
     if data is not None:
-        chosen = {("option", int(v)): data.get(f"option_amount_{v}") for v in data.getlist("option") if v.isdigit()}
+        chosen = {("option", int(v)): data.get(f"option_amount_{v}") for v in data.getlist("option") if _is_id(v)}
         chosen.update({("accessory", int(v)): data.get(f"accessory_amount_{v}") for v in data.getlist("accessory")
-                       if v.isdigit()})
+                       if _is_id(v)})
         fees = [{"kind": k, "name": n, "amount": a} for k, n, a in zip(
             data.getlist("fee_kind"), data.getlist("fee_name"), data.getlist("fee_amount"), strict=False)
             if (n or "").strip() or (a or "").strip()]
@@ -315,7 +324,7 @@ def quote_new_version(request, pk):
 def quote_compare(request, lead_id):
     """The lead's versions side by side; lines that differ from the previous version are highlighted."""
     lead = _lead(request, lead_id)
-    ids = [int(v) for v in request.GET.getlist("ids") if v.isdigit()] or None
+    ids = [int(v) for v in request.GET.getlist("ids") if _is_id(v)] or None
     quotes = selectors.quotes_with_lines(request.user, lead, ids)
     return render(request, "quotes/quote_compare.html", {"lead": lead, "table": sheet.compare(quotes),
                                                          "quotes": quotes})
@@ -416,6 +425,8 @@ def _settings_context(request, **bound) -> dict:
         "limit_form": LimitForm(consultants=consultants), "floor_form": FloorForm(trims=trims),
         "unified_form": UnifiedForm(trims=trims),
         "rates_form": RatesForm(initial=RatesForm.initial_from(selectors.insurance_bands(store_id))),
+        "vessel_form": VesselTaxForm(initial=VesselTaxForm.initial_from(settings)),
+        "preset_form": VesselTaxPresetForm(),
         "limits": list(selectors.discount_limits(user)), "floors": list(selectors.floor_prices(user)),
         "unified": list(selectors.unified_prices(user)), "promotions": list(selectors.promotions_for(user)),
         "settings": settings, "today": clock.today(),
@@ -426,8 +437,8 @@ def _settings_context(request, **bound) -> dict:
 
 @login_required
 def price_settings(request):
-    """The store's quote settings: validity, discount limits, floor prices, unified-price trims, insurance rates
-    and finance promotions (sales manager and store admins)."""
+    """The store's quote settings: validity, discount limits, floor prices, unified-price trims, insurance rates,
+    the 车船税 table and finance promotions (sales manager and store admins)."""
     _require_settings(request)
     return render(request, "quotes/settings.html", _settings_context(request))
 
@@ -494,6 +505,22 @@ def rates_save(request):
     form = RatesForm(request.POST)
     return _settings_post(request, form, lambda f: services.insurance_rates_replace(
         actor=request.user, bands=f.bands()), "rates_form", _("Insurance rate table saved."))
+
+
+@login_required
+@require_POST
+def vessel_tax_save(request):
+    """The store's 车船税 table, typed in or taken from a province's published one (a preset button)."""
+    _require_settings(request)
+    if "preset" in request.POST:
+        def act(f):
+            services.vessel_tax_apply_preset(actor=request.user, preset=f.cleaned_data["preset"])
+        form, form_key = VesselTaxPresetForm(request.POST), "preset_form"
+    else:
+        def act(f):
+            services.vessel_tax_save(actor=request.user, fields=f.cleaned_data)
+        form, form_key = VesselTaxForm(request.POST), "vessel_form"
+    return _settings_post(request, form, act, form_key, _("Vehicle and vessel tax table saved."))
 
 
 @login_required

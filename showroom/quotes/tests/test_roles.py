@@ -58,6 +58,7 @@ SETTINGS = {
     "floor": lambda user, d: services.floor_price_set(actor=user, trim=d["trim"], price=Decimal("300000")),
     "unified": lambda user, d: services.unified_price_set(actor=user, trim=d["trim"], unified=True),
     "rates": lambda user, d: services.insurance_rates_replace(actor=user, bands=[{"rate": Decimal("0.02")}]),
+    "vessel_tax": lambda user, d: services.vessel_tax_apply_preset(actor=user, preset="beijing"),
 }
 
 

@@ -77,6 +77,9 @@ class TrimOut(Schema):
     length_mm: int | None
     wheelbase_mm: int | None
     key_equipment: list[str]
+    nev_tax_catalogue: bool = Field(..., description="New energy: listed for the NEV purchase-tax reduction.")
+    vessel_tax_exempt: bool = Field(..., description="New energy: listed as exempt from vehicle and vessel tax (always "
+                                                     "true for a battery electric car, which is outside the tax).")
     is_active: bool
     updated_at: dt.datetime
 
@@ -190,6 +193,10 @@ class _TrimFields(Body):
     length_mm: int | None = SmallInt
     wheelbase_mm: int | None = SmallInt
     key_equipment: list[str] = Field(None, max_length=100, description="One item per entry.")
+    nev_tax_catalogue: bool = Field(None, description="New energy only: listed for the NEV purchase-tax reduction. "
+                                    "Omitted on a new trim: yes for a new-energy car that can be listed.")
+    vessel_tax_exempt: bool = Field(None, description="New energy only: listed as exempt from vehicle and vessel tax "
+                                    "(a battery electric car always is). Omitted on a new trim: yes for a new-energy car.")
 
 
 class TrimIn(_TrimFields):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from showroom.core.forms import StyledForm
 from showroom.core.money import parse_money
 
-from .models import BodyType, ColourKind, Drive, Powertrain
+from .models import TAX_LISTINGS, BodyType, ColourKind, Drive, Powertrain, Trim
 
 OWN, COMPETITOR = "own", "competitor"
 SORTS = [("price", _("Price, lowest first")), ("-price", _("Price, highest first")), ("series", _("Brand and series")),
@@ -112,6 +112,13 @@ class TrimForm(StyledForm):
     wheelbase_mm = forms.IntegerField(label=_("Wheelbase (mm)"), required=False, min_value=0, max_value=100000)
     key_equipment = forms.CharField(label=_("Key equipment"), required=False, max_length=5000,
                                     widget=forms.Textarea(attrs={"rows": 5}), help_text=_("One item per line."))
+    nev_tax_catalogue = forms.BooleanField(
+        label=_("Listed for the NEV purchase-tax reduction"), required=False, initial=True,
+        help_text=_("New-energy trims in the MIIT catalogue; from 2026 a plug-in hybrid or range extender needs at "
+                    "least 100 km of electric range."))
+    vessel_tax_exempt = forms.BooleanField(
+        label=_("Listed as exempt from vehicle and vessel tax"), required=False, initial=True,
+        help_text=Trim._meta.get_field("vessel_tax_exempt").help_text)
 
     def __init__(self, *args, series=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,6 +126,15 @@ class TrimForm(StyledForm):
             del self.fields["series"]
         else:
             self.fields["series"].choices = [(s.pk, str(s)) for s in series]
+
+    def clean(self):
+        """The tax listings are ticks of new-energy trims only: for any other powertrain they are not sent, so a
+        petrol trim is saved without them whatever the boxes show."""
+        data = super().clean()
+        if data.get("powertrain") not in Powertrain.new_energy():
+            for key in TAX_LISTINGS:
+                data.pop(key, None)
+        return data
 
 
 class ColourForm(StyledForm):

@@ -30,7 +30,8 @@ TEMPLATE_COLUMNS = [
     ("name", "车型名称"), ("guide_price", "厂商指导价"), ("powertrain", "能源类型"), ("displacement_cc", "排量(cc)"),
     ("battery_kwh", "电池容量(kWh)"), ("range_km", "纯电续航(km)"), ("seats", "座位数"), ("drive", "驱动方式"),
     ("power_kw", "最大功率(kW)"), ("acceleration_s", "0-100km/h加速(s)"), ("length_mm", "车长(mm)"),
-    ("wheelbase_mm", "轴距(mm)"), ("key_equipment", "核心配置"),
+    ("wheelbase_mm", "轴距(mm)"), ("key_equipment", "核心配置"), ("nev_tax_catalogue", "购置税减免目录"),
+    ("vessel_tax_exempt", "车船税减免"),
 ]
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "brand": ("品牌", "品牌名称", "brand"),
@@ -51,6 +52,10 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "length_mm": ("车长", "长度", "长", "length", "length mm"),
     "wheelbase_mm": ("轴距", "wheelbase", "wheelbase mm"),
     "key_equipment": ("核心配置", "主要配置", "配置亮点", "亮点配置", "key equipment", "equipment", "highlights"),
+    "nev_tax_catalogue": ("购置税减免目录", "购置税减免", "减免购置税", "减免车辆购置税目录", "免征购置税", "购置税目录",
+                          "nev tax catalogue", "purchase tax reduction", "purchase tax catalogue"),
+    "vessel_tax_exempt": ("车船税减免", "免征车船税", "减免车船税", "车船税免征", "车船税减免目录", "vessel tax exempt",
+                          "vessel tax exemption", "vehicle and vessel tax exempt"),
 }
 COLUMN_LABELS = {
     "brand": gettext_lazy("Brand"), "series": gettext_lazy("Series"), "body_type": gettext_lazy("Body type"),
@@ -61,6 +66,8 @@ COLUMN_LABELS = {
     "power_kw": gettext_lazy("Power (kW)"), "acceleration_s": gettext_lazy("0–100 km/h (s)"),
     "length_mm": gettext_lazy("Length (mm)"), "wheelbase_mm": gettext_lazy("Wheelbase (mm)"),
     "key_equipment": gettext_lazy("Key equipment"),
+    "nev_tax_catalogue": gettext_lazy("Listed for the NEV purchase-tax reduction"),
+    "vessel_tax_exempt": gettext_lazy("Listed as exempt from vehicle and vessel tax"),
 }
 REQUIRED = ("brand", "series", "model_year", "name", "guide_price", "powertrain", "seats", "drive")
 TRIM_COLUMNS = tuple(name for name in services.TRIM_FIELDS)
@@ -212,7 +219,7 @@ def catalog_import_sheet(*, actor, data: bytes, filename: str) -> SheetReport:
 def template_workbook() -> bytes:
     """The trim sheet template: the columns the importer reads, an example row, and what to write in each."""
     example = ["奥迪", "A6L", "轿车", "一汽奥迪", 2026, "45 TFSI quattro 臻选动感型", 459800, "汽油", 1984, "", "", 5, "四驱",
-               195, 6.5, 5050, 3024, "矩阵式LED大灯; 全景天窗; 自适应巡航"]
+               195, 6.5, 5050, 3024, "矩阵式LED大灯; 全景天窗; 自适应巡航", "", ""]
     explanations = {
         "brand": _("Required. A brand the catalog does not have yet is added as a competitor."),
         "series": _("Required. A new series is added to the brand with the body type and maker of its first row."),
@@ -228,5 +235,8 @@ def template_workbook() -> bytes:
         "seats": _("Required, 1 to 9."),
         "drive": _("Required: 前驱, 后驱 or 四驱."),
         "key_equipment": _("Items separated by semicolons or line breaks."),
+        "nev_tax_catalogue": _("New-energy cars only, optional: 是 or 否 (yes or no); empty: yes, unless a plug-in hybrid or "
+                               "range extender has less than 100 km of electric range."),
+        "vessel_tax_exempt": _("Plug-in hybrids and range extenders only, optional: 是 or 否 (yes or no); empty: yes."),
     }
     return workbook("trims", TEMPLATE_COLUMNS, example, explanations)

@@ -34,6 +34,10 @@ class Powertrain(models.TextChoices):
         return frozenset({cls.PLUG_IN_HYBRID, cls.RANGE_EXTENDER, cls.ELECTRIC})
 
 
+# The tax listings of a new-energy trim (Trim.nev_tax_catalogue, Trim.vessel_tax_exempt).
+TAX_LISTINGS = ("nev_tax_catalogue", "vessel_tax_exempt")
+
+
 class BodyType(models.TextChoices):
     SEDAN = "sedan", _("Sedan")
     HATCHBACK = "hatchback", _("Hatchback")
@@ -115,6 +119,13 @@ class Trim(TimeStampedModel):
     length_mm = models.PositiveIntegerField(_("length (mm)"), null=True, blank=True)
     wheelbase_mm = models.PositiveIntegerField(_("wheelbase (mm)"), null=True, blank=True)
     key_equipment = models.TextField(_("key equipment"), blank=True, help_text=_("One item per line."))
+    # Tax listings of a new-energy trim (always False for any other powertrain): the quote takes the NEV purchase-tax
+    # reduction and the vehicle and vessel tax exemption from them.
+    nev_tax_catalogue = models.BooleanField(_("listed for the NEV purchase-tax reduction"), default=False,
+                                            help_text=_("In the MIIT catalogue of new-energy cars whose purchase tax is reduced."))
+    vessel_tax_exempt = models.BooleanField(_("listed as exempt from vehicle and vessel tax"), default=False,
+                                            help_text=_("Plug-in hybrids and range extenders in the exemption catalogue; a "
+                                                        "battery electric car is outside the tax."))
     is_active = models.BooleanField(_("on sale"), default=True)
 
     class Meta:
@@ -125,6 +136,9 @@ class Trim(TimeStampedModel):
             models.UniqueConstraint(fields=["series", "model_year", "name"], name="trim_unique_name"),
             models.CheckConstraint(condition=Q(guide_price__gt=0), name="trim_guide_price_positive"),
             models.CheckConstraint(condition=Q(seats__gte=1, seats__lte=9), name="trim_seats_range"),
+            models.CheckConstraint(
+                condition=Q(powertrain__in=sorted(Powertrain.new_energy())) | Q(nev_tax_catalogue=False, vessel_tax_exempt=False),
+                name="trim_tax_listings_new_energy_only"),
         ]
         indexes = [
             models.Index(fields=["powertrain", "guide_price"], name="trim_powertrain_price"),
@@ -137,6 +151,11 @@ class Trim(TimeStampedModel):
     @property
     def is_new_energy(self) -> bool:
         return self.powertrain in Powertrain.new_energy()
+
+    @property
+    def outside_vessel_tax(self) -> bool:
+        """A battery electric car pays no vehicle and vessel tax, listed or not."""
+        return self.powertrain == Powertrain.ELECTRIC
 
     @property
     def equipment_list(self) -> list[str]:

@@ -6,6 +6,7 @@ quote or an order refers to is retired (taken off sale) and can be reinstated. E
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -14,11 +15,13 @@ from django.utils.translation import gettext as _
 
 from showroom.accounts.capabilities import Capability, require
 from showroom.audit import services as audit
+from showroom.core import clock
 from showroom.core.clock import YEARS
 from showroom.core.errors import DomainError, NotFound
 from showroom.core.money import MAX_AMOUNT, parse_money
 
 from .models import (
+    TAX_LISTINGS,
     Accessory,
     BodyType,
     Brand,
@@ -35,10 +38,19 @@ from .scope import actor_group_id
 BRAND_FIELDS = ("name", "is_own", "sort_order")
 SERIES_FIELDS = ("name", "maker", "body_type", "sort_order")
 TRIM_FIELDS = ("name", "model_year", "guide_price", "powertrain", "displacement_cc", "battery_kwh", "range_km", "seats",
-               "drive", "power_kw", "acceleration_s", "length_mm", "wheelbase_mm", "key_equipment")
+               "drive", "power_kw", "acceleration_s", "length_mm", "wheelbase_mm", "key_equipment", "nev_tax_catalogue",
+               "vessel_tax_exempt")
+# The 2026 technical bar of the NEV purchase-tax catalogue (domain reference §3.1): a plug-in hybrid or range
+# extender needs at least 100 km of electric range (CLTC) to be listed from 2026 on.
+NEV_CATALOGUE_BAR_FROM = dt.date(2026, 1, 1)
+NEV_CATALOGUE_MIN_RANGE_KM = 100
 COLOUR_FIELDS = ("kind", "name", "code", "surcharge")
 OPTION_FIELDS = ("name", "code", "description", "price")
 ACCESSORY_FIELDS = ("series", "name", "code", "category", "price")
+
+# Yes and no as a form, the API or a sheet (in English or Chinese) writes them.
+YES = frozenset({"1", "true", "yes", "y", "on", "是", "有", "√", "✓", "列入", "已列入", "免征", "减免"})
+NO = frozenset({"0", "false", "no", "n", "off", "否", "无", "×", "✗", "未列入", "不免征", "不减免"})
 
 # Units people write after a number in a sheet or a form ("1984cc", "80 kWh", "5.6s", "4,903 mm").
 _UNITS = re.compile(r"(cc|ml|毫升|kwh|度|km|公里|kw|千瓦|秒|s|mm|毫米|座|人|年款|款|年)$", re.IGNORECASE)
@@ -157,6 +169,20 @@ class _Fields:
             self.clean[key] = value if isinstance(value, bool) else str(value).strip().lower() in ("1", "true", "yes", "on", "是")
         elif self.current is None:
             self.clean[key] = default
+
+    def yes_no(self, key: str, message: str) -> None:
+        """Yes or no (a bool, or yes/no, 是/否 and the like); left out, None or empty: not given, so unchanged."""
+        value = self.raw.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return
+        if isinstance(value, bool):
+            self.clean[key] = value
+            return
+        text = str(value).strip().lower()
+        if text in YES or text in NO:
+            self.clean[key] = text in YES
+        else:
+            self.fail(key, message, f"{key}_invalid")
 
     def done(self) -> dict:
         """The clean fields; a DomainError naming every field at fault otherwise (the first one as its message)."""
@@ -406,10 +432,51 @@ def trim_clean_fields(raw: dict, current: Trim | None = None) -> dict:
         elif f.value("range_km") is not None:
             f.fail("range_km", _("Only a car that charges from the grid has an electric range: leave it empty."),
                    "range_not_applicable")
+    _tax_listings(f)
     length, wheelbase = f.value("length_mm"), f.value("wheelbase_mm")
     if length is not None and wheelbase is not None and wheelbase >= length and "wheelbase_mm" not in f.errors:
         f.fail("wheelbase_mm", _("The wheelbase must be shorter than the car."), "wheelbase_invalid")
     return f.done()
+
+
+def _tax_listings(f: _Fields) -> None:
+    """The trim's NEV purchase-tax and vehicle and vessel tax listings. Only a new-energy trim has them: when not
+    given they follow the powertrain (a new or newly new-energy trim is listed if it can be; a trim that stops being
+    new energy loses them); a battery electric car is outside the vessel tax, so always exempt; and from 2026 a plug-in
+    hybrid or range extender with less than 100 km of electric range cannot be in the purchase-tax catalogue."""
+    for key in TAX_LISTINGS:
+        f.yes_no(key, _("Answer yes or no (是 or 否)."))
+    powertrain = f.value("powertrain")
+    if powertrain not in Powertrain.values:
+        return
+    label = Powertrain(powertrain).label
+    new_energy = powertrain in Powertrain.new_energy()
+    range_km = f.value("range_km")
+    bar_applies = (powertrain in (Powertrain.PLUG_IN_HYBRID, Powertrain.RANGE_EXTENDER) and range_km is not None
+                   and range_km < NEV_CATALOGUE_MIN_RANGE_KM and clock.today() >= NEV_CATALOGUE_BAR_FROM)
+    was_new_energy = f.current is not None and f.current.powertrain in Powertrain.new_energy()
+    if f.current is None or new_energy != was_new_energy:
+        defaults = {"nev_tax_catalogue": new_energy and not bar_applies, "vessel_tax_exempt": new_energy}
+        for key in TAX_LISTINGS:
+            if key not in f.clean and key not in f.errors:
+                f.clean[key] = defaults[key]
+    if not new_energy:
+        for key, message in (
+            ("nev_tax_catalogue", _("A %(powertrain)s car is not a new-energy vehicle: it cannot be listed for the NEV "
+                                    "purchase-tax reduction.")),
+            ("vessel_tax_exempt", _("A %(powertrain)s car is not a new-energy vehicle: it cannot be listed as exempt "
+                                    "from vehicle and vessel tax.")),
+        ):
+            if f.value(key):
+                f.fail(key, message % {"powertrain": label}, f"{key}_not_applicable")
+        return
+    if powertrain == Powertrain.ELECTRIC and "vessel_tax_exempt" not in f.errors:
+        f.clean["vessel_tax_exempt"] = True
+    if bar_applies and f.value("nev_tax_catalogue"):
+        f.fail("nev_tax_catalogue", _(
+            "From 2026 a %(powertrain)s car needs at least %(min)d km of electric range (CLTC) to be listed for the NEV "
+            "purchase-tax reduction; this one has %(range)d km.") % {"powertrain": label, "min": NEV_CATALOGUE_MIN_RANGE_KM,
+                                                                     "range": range_km}, "nev_tax_catalogue_range")
 
 
 def _trim_taken(trim: Trim, *, model_year, name: str) -> str:

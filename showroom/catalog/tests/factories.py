@@ -56,6 +56,9 @@ class TrimFactory(factory.django.DjangoModelFactory):
     length_mm = 4770
     wheelbase_mm = 2908
     key_equipment = "矩阵式LED大灯\n全景天窗\n自适应巡航"
+    # A new-energy trim is listed for the purchase-tax reduction and the vessel-tax exemption, as the services default.
+    nev_tax_catalogue = factory.LazyAttribute(lambda trim: trim.powertrain in Powertrain.new_energy())
+    vessel_tax_exempt = factory.LazyAttribute(lambda trim: trim.powertrain in Powertrain.new_energy())
 
 
 class ColourFactory(factory.django.DjangoModelFactory):

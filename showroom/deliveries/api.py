@@ -66,7 +66,7 @@ class DeliveryOut(Schema):
     order_id: int
     order_number: str
     customer: str
-    car: CarRef
+    car: CarRef | None = Field(..., description="The order's car; null once it was released or the order cancelled.")
     status: DeliveryStatus
     status_label: str
     scheduled_at: dt.datetime

@@ -14,6 +14,8 @@ from showroom.core.scoping import ScopedManager
 class DeliveryStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     COMPLETED = "completed", _("Delivered")
+    # The order was cancelled (退订) before the hand-over: the appointment no longer takes place.
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 # The pre-delivery inspection done by the service workshop (domain §1.8); every item must pass before hand-over.
@@ -110,6 +112,15 @@ class Delivery(VersionedModel):
     @property
     def is_completed(self) -> bool:
         return self.status == DeliveryStatus.COMPLETED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == DeliveryStatus.CANCELLED
+
+    @property
+    def is_open(self) -> bool:
+        """Still to hand over: neither delivered nor called off with its order."""
+        return self.status == DeliveryStatus.SCHEDULED
 
     @property
     def pdi_signed(self) -> bool:

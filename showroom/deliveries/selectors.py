@@ -11,7 +11,7 @@ from showroom.accounts.models import Role, User
 from showroom.core import clock
 from showroom.core.scoping import get_visible
 
-from .models import Delivery, DeliveryPhoto
+from .models import Delivery, DeliveryPhoto, DeliveryStatus
 
 _RELATED = ("lead__customer", "order__vehicle__trim__series", "order__exterior_colour", "consultant", "service_advisor",
             "pdi_inspector")
@@ -27,9 +27,11 @@ def week_start(day: dt.date) -> dt.date:
 
 
 def deliveries_of_week(actor, first_day: dt.date) -> QuerySet[Delivery]:
-    """The deliveries booked in the seven days from `first_day`, in the order they happen."""
+    """The deliveries booked in the seven days from `first_day`, in the order they happen (not those called off with
+    their order)."""
     start = clock.start_of_day(first_day)
     return (deliveries_for(actor).filter(scheduled_at__gte=start, scheduled_at__lt=start + dt.timedelta(days=7))
+            .exclude(status=DeliveryStatus.CANCELLED)
             .select_related(*_RELATED).defer("signature_png").order_by("scheduled_at", "pk"))
 
 
@@ -39,8 +41,9 @@ def delivery_get(actor, pk) -> Delivery:
 
 
 def delivery_for_lead(actor, lead) -> Delivery | None:
-    """The lead's delivery (the newest if an order was replaced), if any."""
-    return (deliveries_for(actor).filter(lead_id=lead.pk).select_related(*_RELATED).defer("signature_png")
+    """The lead's delivery (the newest if an order was replaced), if any; one called off with its order is not."""
+    return (deliveries_for(actor).filter(lead_id=lead.pk).exclude(status=DeliveryStatus.CANCELLED)
+            .select_related(*_RELATED).defer("signature_png")
             .order_by("-scheduled_at", "-pk").first())
 
 
@@ -58,7 +61,7 @@ def service_advisors(store_id: int | None) -> list[User]:
 def upcoming(actor, days: int = 7) -> QuerySet[Delivery]:
     """Deliveries still to hand over from today for `days` days (the workbench and the manager's page)."""
     start = clock.start_of_day(clock.today())
-    return (deliveries_for(actor).filter(status="scheduled", scheduled_at__gte=start,
+    return (deliveries_for(actor).filter(status=DeliveryStatus.SCHEDULED, scheduled_at__gte=start,
                                          scheduled_at__lt=start + dt.timedelta(days=days))
             .select_related("lead__customer", "order__vehicle__trim__series", "consultant").defer("signature_png")
             .order_by("scheduled_at", "pk"))

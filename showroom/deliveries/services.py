@@ -44,6 +44,9 @@ def _lock(actor, delivery: Delivery) -> Delivery:
 def _require_scheduled(delivery: Delivery, field: str | None = None) -> None:
     if delivery.status == DeliveryStatus.COMPLETED:
         raise DomainError(_("The car has already been delivered."), code="delivery_completed", field=field)
+    if delivery.status == DeliveryStatus.CANCELLED:
+        raise DomainError(_("The order was cancelled: this delivery no longer takes place."), code="delivery_cancelled",
+                          field=field)
 
 
 def _service_advisor(store_id: int, advisor: User | int | None, field: str = "service_advisor") -> User:
@@ -226,6 +229,8 @@ def delivery_add_photo(*, actor, delivery: Delivery, data: bytes, caption: str =
     content_type, extension, width, height = check_photo(data)
     with transaction.atomic():
         delivery = _lock(actor, delivery)
+        if delivery.is_cancelled:  # a delivered car's photos may still be uploaded after the ceremony
+            _require_scheduled(delivery, "photo")
         if DeliveryPhoto.objects.filter(delivery=delivery).count() >= MAX_PHOTOS:
             raise DomainError(_("A delivery keeps at most %(n)s photos.") % {"n": MAX_PHOTOS}, code="photos_full",
                               field="photo")
@@ -255,6 +260,27 @@ def delivery_remove_photo(*, actor, photo: DeliveryPhoto) -> None:
         audit.record(actor=actor, action="deliveries.photo_removed", target=delivery, data={"photo": pk})
         storage = photo.file.storage
         transaction.on_commit(lambda: storage.delete(name))
+
+
+def delivery_lock_for_order(order: Order) -> Delivery | None:
+    """The order's delivery under a row lock, for a service that changes the order and then its delivery: the
+    delivery is locked first, as the delivery services (which lock the order second) do."""
+    return Delivery.objects.select_for_update().filter(order_id=order.pk).first()
+
+
+def delivery_cancel_with_order(*, actor, delivery: Delivery | None, order: Order, reason: str) -> Delivery | None:
+    """The order is being cancelled (退订): its delivery still to come is called off with it, in the caller's
+    transaction (orders.services.order_cancel, which has checked the actor and locked both). A delivered car's
+    delivery is never touched."""
+    require(actor, Capability.WORK_LEADS)
+    if delivery is None or delivery.status != DeliveryStatus.SCHEDULED:
+        return None
+    delivery.status = DeliveryStatus.CANCELLED
+    delivery.save(update_fields=bump(delivery, actor, ["status"]))
+    audit.record(actor=actor, action="deliveries.cancelled", target=delivery, data={
+        "order": order.number, "reason": reason, "scheduled_at": delivery.scheduled_at,
+        "status": [DeliveryStatus.SCHEDULED, DeliveryStatus.CANCELLED]})
+    return delivery
 
 
 def completion_blockers(delivery: Delivery, order: Order) -> list[DomainError]:

@@ -102,11 +102,11 @@ def _context(request, delivery, **bound) -> dict:
     }
     forms.update(bound)
     can_work = lead_allowed_actions(actor=user, lead=delivery.lead)["edit"]
-    blockers = [] if delivery.is_completed else services.completion_blockers(delivery, order)
+    blockers = services.completion_blockers(delivery, order) if delivery.is_open else []
     return {
         "delivery": delivery, "lead": delivery.lead, "order": order, "vehicle": order.vehicle, **forms,
         "checklist_groups": forms["checklist_form"].groups(CHECKLIST_GROUPS),
-        "photos": list(selectors.photos_of(user, delivery)), "can_work": can_work and not delivery.is_completed,
+        "photos": list(selectors.photos_of(user, delivery)), "can_work": can_work and delivery.is_open,
         "blockers": [str(b.message) for b in blockers], "max_mb": MAX_BYTES // (1024 * 1024),
     }
 

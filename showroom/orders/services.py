@@ -415,14 +415,19 @@ def refund_rule(deposit_kind: str, cancelled_by: str, deposit_paid: Decimal) -> 
 def order_cancel(*, actor, order: Order, cancelled_by: str, reason: str,
                  refund_method: str = PaymentMethod.TRANSFER) -> Cancellation:
     """Cancel the order (退订): the deposit's rule is applied and recorded, every other payment refunded, a refund
-    voucher issued and the car returned to stock; the quote it was signed from is closed and the lead goes back to
+    voucher issued, the car returned to stock and a delivery booked for it called off; the quote it was signed from is closed and the lead goes back to
     the negotiation, so a new quote can be accepted and signed. A dealer-side cancellation is a manager's decision."""
     if cancelled_by not in CancelledBy.values:
         raise DomainError(_("Choose who backs out of the contract."), code="cancelled_by_invalid", field="cancelled_by")
     if refund_method not in PaymentMethod.values or refund_method == PaymentMethod.TRADE_IN:
         raise DomainError(_("Choose how the refund is paid."), code="method_invalid", field="refund_method")
     reason = _text(reason, "reason", required=True)
+    # deliveries.services imports this module, so its cancellation hook is imported when it is needed.
+    from showroom.deliveries import services as deliveries
+
     with transaction.atomic():
+        # The order's delivery is locked before the order, in the order the delivery services lock them.
+        booked = deliveries.delivery_lock_for_order(order)
         order = _lock_order(actor, order)
         _require_active(order, "cancelled_by")
         if cancelled_by == CancelledBy.DEALER and not may_approve(actor):
@@ -441,6 +446,7 @@ def order_cancel(*, actor, order: Order, cancelled_by: str, reason: str,
             order=order, cancelled_by=cancelled_by, reason=reason, deposit_kind=order.deposit_kind,
             deposit_paid=balance.deposit_paid, other_refunded=other_paid, refund=refund, recorded_by=actor, **rule)
         vin = _release(actor, order).vin if order.vehicle_id else ""
+        deliveries.delivery_cancel_with_order(actor=actor, delivery=booked, order=order, reason=reason)
         ChangeRequest.objects.filter(order=order, status=ChangeStatus.PENDING).update(
             status=ChangeStatus.REJECTED, decided_by=actor, decided_at=clock.now(),
             decision_comment=_("The order was cancelled."))

@@ -154,4 +154,4 @@ def test_a_cancelled_order_cannot_be_delivered(consultant, ready_delivery):
     order = ready_delivery.order
     orders.order_cancel(actor=consultant, order=order, cancelled_by="buyer", reason="客户家庭原因")
     error = refused(consultant, ready_delivery)
-    assert error.code == "order_not_deliverable"
+    assert error.code == "delivery_cancelled"

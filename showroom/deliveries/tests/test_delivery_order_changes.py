@@ -1,16 +1,96 @@
 """What happens to a booked delivery when its order changes under it: the order is cancelled (the delivery is called
 off), the car is released (the delivery waits for another), the hand-over is done (its photos stay)."""
 
+import datetime as dt
 
+import pytest
 from django.urls import reverse
 
+from showroom.audit.models import AuditEntry
+from showroom.core.errors import DomainError
+from showroom.deliveries import services
+from showroom.deliveries.models import DeliveryStatus
+from showroom.inventory.tests.factories import VehicleFactory, vin_for
 from showroom.orders import services as orders
+
+from .conftest import ALL_PDI, PETROL_CHECKLIST, TODAY, at, issue_quote, ordered_lead
+from .test_delivery_steps import png
 
 API = "/api/v1"
 
 
 def cancel(consultant, order):
     return orders.order_cancel(actor=consultant, order=order, cancelled_by="buyer", reason="不买了")
+
+
+# --- The order is cancelled ------------------------------------------------------------------------
+
+def test_cancelling_the_order_calls_its_delivery_off(consultant, order, delivery):
+    cancel(consultant, order)
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.CANCELLED and delivery.is_cancelled and not delivery.is_open
+    entry = AuditEntry.objects.get(action="deliveries.cancelled", target_id=delivery.pk)
+    assert entry.data["order"] == order.number and entry.data["reason"] == "不买了"
+
+
+def test_a_cancelled_delivery_leaves_the_week_the_workbench_and_the_lead_page(client, consultant, lead, order, delivery):
+    client.force_login(consultant)
+    assert f'data-delivery="{delivery.pk}"' in client.get(reverse("followups:workbench_cards")).content.decode()
+    cancel(consultant, order)
+    detail_url = reverse("deliveries:detail", args=[delivery.pk])
+    assert f'data-delivery="{delivery.pk}"' not in client.get(reverse("followups:workbench_cards")).content.decode()
+    assert detail_url not in client.get(reverse("deliveries:week")).content.decode()
+    assert detail_url not in client.get(reverse("leads:detail", args=[lead.pk])).content.decode()
+    assert client.get(f"{API}/deliveries").json()["items"] == []
+    # Its own page still opens, read-only and marked as cancelled.
+    page = client.get(detail_url)
+    assert page.status_code == 200 and 'data-testid="complete"' not in page.content.decode()
+    assert str(DeliveryStatus.CANCELLED.label) in page.content.decode()
+
+
+@pytest.mark.parametrize("step", ["appointment", "pdi", "checklist", "signature", "photo", "complete"])
+def test_no_step_of_a_cancelled_delivery_is_taken(consultant, order, delivery, advisor, signature_url, step):
+    cancel(consultant, order)
+    attempts = {
+        "appointment": lambda: services.delivery_reschedule(actor=consultant, delivery=delivery, place="交车区",
+                                                            scheduled_at=at(TODAY + dt.timedelta(days=2), 10),
+                                                            service_advisor=advisor),
+        "pdi": lambda: services.delivery_sign_off_pdi(actor=consultant, delivery=delivery, results=ALL_PDI,
+                                                      inspector=advisor),
+        "checklist": lambda: services.delivery_record_checklist(actor=consultant, delivery=delivery,
+                                                                items=PETROL_CHECKLIST, first_service_km=5000),
+        "signature": lambda: services.delivery_sign(actor=consultant, delivery=delivery, signer_name="张三",
+                                                    signature_data_url=signature_url),
+        "photo": lambda: services.delivery_add_photo(actor=consultant, delivery=delivery, data=png()),
+        "complete": lambda: services.delivery_complete(actor=consultant, delivery=delivery),
+    }
+    with pytest.raises(DomainError) as err:
+        attempts[step]()
+    assert err.value.code == "delivery_cancelled"
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.CANCELLED and delivery.pdi_signed_at is None
+
+
+def test_the_lead_signs_again_and_books_a_new_delivery(consultant, trim, advisor, frozen, quote_settings):
+    lead, order = ordered_lead(consultant, trim)
+    first = services.delivery_schedule(actor=consultant, lead=lead, scheduled_at=at(TODAY + dt.timedelta(days=1), 10),
+                                       place="交车区", service_advisor=advisor)
+    cancel(consultant, order)
+    again = orders.order_sign(actor=consultant, quote=issue_quote(consultant, lead, trim))
+    car = VehicleFactory(store=lead.store, trim=trim, vin=vin_for(9901), plate="")
+    orders.order_allocate(actor=consultant, order=again, vehicle=car)
+    second = services.delivery_schedule(actor=consultant, lead=lead, scheduled_at=at(TODAY + dt.timedelta(days=2), 10),
+                                        place="交车区", service_advisor=advisor)
+    first.refresh_from_db()
+    assert (first.status, second.status, second.order_id) == (DeliveryStatus.CANCELLED, DeliveryStatus.SCHEDULED, again.pk)
+
+
+def test_a_delivered_order_cannot_be_cancelled_and_its_delivery_stays_delivered(consultant, order, ready_delivery):
+    services.delivery_complete(actor=consultant, delivery=ready_delivery)
+    with pytest.raises(DomainError):
+        cancel(consultant, order)
+    ready_delivery.refresh_from_db()
+    assert ready_delivery.status == DeliveryStatus.COMPLETED
 
 
 # --- The car is released -----------------------------------------------------------------------------
@@ -25,3 +105,12 @@ def test_the_api_and_pages_show_a_delivery_whose_car_was_released(client, consul
     for url in (reverse("deliveries:week"), reverse("deliveries:detail", args=[delivery.pk]),
                 reverse("followups:workbench_cards"), reverse("leads:detail", args=[lead.pk])):
         assert client.get(url).status_code == 200, url
+
+
+def test_the_api_shows_a_cancelled_delivery_without_its_car(client, consultant, order, delivery):
+    cancel(consultant, order)
+    client.force_login(consultant)
+    body = client.get(f"{API}/deliveries/{delivery.pk}").json()
+    assert (body["status"], body["car"]) == ("cancelled", None)
+
+

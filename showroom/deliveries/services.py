@@ -250,11 +250,13 @@ def delivery_add_photo(*, actor, delivery: Delivery, data: bytes, caption: str =
 
 
 def delivery_remove_photo(*, actor, photo: DeliveryPhoto) -> None:
-    """Take a photo off the delivery (a blurred shot, the wrong customer)."""
+    """Take a photo off the delivery (a blurred shot, the wrong customer) while the hand-over is still to come; the
+    photos of a completed hand-over stay as they were."""
     require(actor, Capability.WORK_LEADS)
     with transaction.atomic():
         photo = get_visible(DeliveryPhoto, actor, photo.pk, for_update=True)
         delivery = _lock(actor, Delivery(pk=photo.delivery_id))
+        _require_scheduled(delivery, "photo")
         name, pk = photo.file.name, photo.pk
         photo.delete()
         audit.record(actor=actor, action="deliveries.photo_removed", target=delivery, data={"photo": pk})

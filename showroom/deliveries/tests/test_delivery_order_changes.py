@@ -114,3 +114,18 @@ def test_the_api_shows_a_cancelled_delivery_without_its_car(client, consultant, 
     assert (body["status"], body["car"]) == ("cancelled", None)
 
 
+# --- Photos after the hand-over ---------------------------------------------------------------------
+
+def test_photos_of_a_completed_hand_over_cannot_be_removed(client, consultant, ready_delivery):
+    photo = services.delivery_add_photo(actor=consultant, delivery=ready_delivery, data=png(), caption="交钥匙")
+    services.delivery_complete(actor=consultant, delivery=ready_delivery)
+    with pytest.raises(DomainError) as err:
+        services.delivery_remove_photo(actor=consultant, photo=photo)
+    assert err.value.code == "delivery_completed" and err.value.field == "photo"
+    client.force_login(consultant)
+    assert client.delete(f"{API}/deliveries/photos/{photo.pk}").status_code == 400
+    client.post(reverse("deliveries:photo_remove", args=[photo.pk]))
+    assert ready_delivery.photos.filter(pk=photo.pk).exists()
+    # After the ceremony its photos may still be uploaded.
+    services.delivery_add_photo(actor=consultant, delivery=ready_delivery, data=png(), caption="合影")
+    assert ready_delivery.photos.count() == 2

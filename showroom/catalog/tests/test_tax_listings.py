@@ -6,14 +6,17 @@ import importlib
 import io
 import json
 from decimal import Decimal
+from random import Random
 
 import pytest
 import time_machine
 from django.apps import apps
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from showroom.audit.models import AuditEntry
+from showroom.catalog import demo
 from showroom.catalog.imports import catalog_import_sheet, template_workbook
 from showroom.catalog.models import Trim
 from showroom.catalog.services import trim_create, trim_update
@@ -56,16 +59,18 @@ def test_a_new_trim_is_listed_for_both_when_it_is_new_energy_and_for_neither_oth
 
 @pytest.mark.parametrize("key", ["nev_tax_catalogue", "vessel_tax_exempt"])
 def test_a_petrol_trim_cannot_be_listed_and_the_refusal_names_the_field(admin, a6l, key):
-    err = refusal(trim_create, actor=admin, series=a6l, fields=fields("petrol", **{key: True}))
+    with translation.override("en"):
+        err = refusal(trim_create, actor=admin, series=a6l, fields=fields("petrol", **{key: True}))
     assert err.field == key and err.code == f"{key}_not_applicable"
-    assert "new-energy" in err.message
+    assert "Petrol car is not a new-energy vehicle" in err.message
     assert not Trim.objects.exists()
     assert listings(trim_create(actor=admin, series=a6l, fields=fields("petrol", **{key: "否"}))) == (False, False)
 
 
 @pytest.mark.parametrize("powertrain", ["phev", "erev"])
 def test_from_2026_a_plug_in_with_less_than_100_km_cannot_be_in_the_purchase_tax_catalogue(admin, a6l, powertrain):
-    err = refusal(trim_create, actor=admin, series=a6l, fields=fields(powertrain, range_km=80, nev_tax_catalogue=True))
+    with translation.override("en"):
+        err = refusal(trim_create, actor=admin, series=a6l, fields=fields(powertrain, range_km=80, nev_tax_catalogue=True))
     assert err.field == "nev_tax_catalogue" and err.code == "nev_tax_catalogue_range"
     assert "2026" in err.message and "100 km" in err.message and "80 km" in err.message
     # Left out, such a trim is simply not listed for the reduction; the vessel-tax exemption is a separate listing.
@@ -207,9 +212,11 @@ def test_the_trim_page_shows_both_listings_of_a_new_energy_trim_only(client, con
     petrol = TrimFactory(series=a6l)
     client.force_login(consultant)
     page = client.get(reverse("catalog:trim_detail", args=[phev.pk])).content.decode()
-    assert "Listed for the NEV reduction" in page and "Not listed as exempt: taxed by displacement" in page
+    assert 'data-testid="nev-tax-catalogue" data-listed="yes"' in page
+    assert 'data-testid="vessel-tax-exempt" data-listed="no"' in page
     page = client.get(reverse("catalog:trim_detail", args=[bev.pk])).content.decode()
-    assert "Not listed for the NEV reduction: full tax" in page and "Not levied on a battery electric car" in page
+    assert 'data-testid="nev-tax-catalogue" data-listed="no"' in page
+    assert 'data-testid="vessel-tax-exempt" data-listed="outside"' in page
     page = client.get(reverse("catalog:trim_detail", args=[petrol.pk])).content.decode()
     assert 'data-testid="nev-tax-catalogue"' not in page and 'data-testid="vessel-tax-exempt"' not in page
 
@@ -246,7 +253,8 @@ def test_a_sheet_row_with_a_listing_the_rules_refuse_imports_nothing_and_names_t
         row("Q5L", "petrol", "汽油", "1984", "", "", "", "是"),
         row("Q5L", "garbled", "纯电", "", "100", "700", "也许", ""),
     ]
-    report = catalog_import_sheet(actor=admin, data=csv_bytes([HEADER, *rows]), filename="prices.csv")
+    with translation.override("en"):
+        report = catalog_import_sheet(actor=admin, data=csv_bytes([HEADER, *rows]), filename="prices.csv")
     assert not report.ok and not Trim.objects.exists()
     assert [(e.row, e.column) for e in report.errors] == [(2, "购置税减免目录"), (3, "车船税减免"), (4, "购置税减免目录")]
     assert "100 km" in report.errors[0].message
@@ -268,3 +276,13 @@ def test_the_sheet_template_has_the_listing_columns_and_its_example_row_still_im
     assert [row[0] for row in book["help"].iter_rows(values_only=True)][-2:] == ["购置税减免目录", "车船税减免"]
     assert catalog_import_sheet(actor=admin, data=data, filename="template.xlsx").created == 1
     assert listings(Trim.objects.get()) == (False, False)
+
+
+# --- The demo line-up ----------------------------------------------------------------------------------
+
+def test_the_demo_line_up_lists_its_new_energy_trims_the_range_extender_included(admin, store):
+    demo.seed(store=store, rng=Random(7))
+    l6 = Trim.objects.get(series__name="L6")
+    assert (l6.powertrain, l6.nev_tax_catalogue, l6.vessel_tax_exempt) == ("erev", True, True)
+    assert not Trim.objects.filter(powertrain__in=["bev", "erev", "phev"], nev_tax_catalogue=False).exists()
+    assert not Trim.objects.exclude(powertrain__in=["bev", "erev", "phev"]).filter(nev_tax_catalogue=True).exists()

@@ -3,12 +3,15 @@ decline and acceptance (when the order is signed), the negotiation log, and the 
 
 Rules that decide a quote (all checked here, for pages, API, demo and the orders app alike):
 - The figures are calc.calculate's, stored as its breakdown; calc's refusals become field errors (pricing.py).
+- Both limits below are measured on the effective discount (limits.py): the dealer discount + the brand trade-in
+  bonus + what each catalog option or accessory is quoted below its catalog price (a free accessory counts).
 - Discount limit: a consultant's own limit, else the store's default. Above it the quote needs the sales manager's
   approval before it can be issued. Managers (who decide approvals) have no limit.
-- Floor price: the trim's guide price minus the dealer discount may not go below the store's floor price for the
-  trim. A consultant's quote below it can only be issued after a manager approved that very quote (the approval
+- Floor price: the trim's guide price minus the effective discount may not go below the store's floor price for
+  the trim. A consultant's quote below it can only be issued after a manager approved that very quote (the approval
   is bound to the figures: an approved quote cannot be edited). A manager's own quote may go below it (audited).
-- Unified-price trims (融合直售): no dealer discount at all, not even with approval.
+- Unified-price trims (融合直售): no dealer discount, no brand trade-in bonus and catalog items at their catalog
+  price, not even with approval.
 - Validity: a quote is valid until its date (default: the store's validity days from today); an issued or approved
   quote past it is expired — it cannot be issued or accepted; a new version renews it.
 - Versions: a new version copies the previous one (inputs and lines) and recalculates with today's catalog price.

@@ -78,6 +78,8 @@ class DeliveryOut(Schema):
     pdi_notes: str
     pdi_inspector: UserRef | None
     pdi_signed_at: dt.datetime | None
+    pdi_vin: str | None = Field(..., description="The car the PDI was done on; it counts only while the order holds it.")
+    pdi_signed: bool = Field(..., description="The PDI is signed off for the car the order holds now.")
     checklist: dict[str, bool]
     checklist_missing: list[str]
     first_service_due: dt.date | None
@@ -98,6 +100,10 @@ class DeliveryOut(Schema):
     @staticmethod
     def resolve_car(obj):
         return obj.order.vehicle
+
+    @staticmethod
+    def resolve_pdi_vin(obj) -> str | None:
+        return obj.pdi_vehicle.vin if obj.pdi_vehicle_id else None
 
     @staticmethod
     def resolve_status_label(obj) -> str:

@@ -76,6 +76,9 @@ class Delivery(VersionedModel):
     pdi_inspector = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("PDI signed off by"), null=True, blank=True,
                                       on_delete=models.SET_NULL, related_name="+")
     pdi_signed_at = models.DateTimeField(_("PDI signed off"), null=True, blank=True)
+    # The car the PDI was done on: it counts for that car only, not for another one allocated after a release.
+    pdi_vehicle = models.ForeignKey("inventory.Vehicle", verbose_name=_("PDI done on"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
 
     checklist = models.JSONField(_("checklist"), default=dict, blank=True)
     first_service_due = models.DateField(_("first service due"), null=True, blank=True)
@@ -124,7 +127,14 @@ class Delivery(VersionedModel):
 
     @property
     def pdi_signed(self) -> bool:
-        return self.pdi_signed_at is not None
+        """The PDI is signed off for the car the order holds now (after a release, the next car needs its own)."""
+        return self.pdi_signed_at is not None and not self.pdi_of_another_car
+
+    @property
+    def pdi_of_another_car(self) -> bool:
+        """A PDI was signed off, but on a car the order no longer holds."""
+        return self.pdi_signed_at is not None and (self.pdi_vehicle_id is None
+                                                   or self.pdi_vehicle_id != self.order.vehicle_id)
 
     @property
     def has_signature(self) -> bool:

@@ -153,14 +153,20 @@ def delivery_sign_off_pdi(*, actor, delivery: Delivery, results: dict, inspector
         delivery = _lock(actor, delivery)
         check_version(delivery, expected_version)
         _require_scheduled(delivery, "results")
+        # The order is locked too: its car cannot be released while the PDI is being signed off on it.
+        order = Order.objects.select_for_update(of=("self",)).select_related("vehicle").get(pk=delivery.order_id)
+        if order.vehicle_id is None:
+            raise DomainError(_("No car is allocated to the order: allocate one before its PDI."),
+                              code="vehicle_not_allocated", field="results")
         who = _service_advisor(delivery.store_id, inspector, field="inspector")
         previous = delivery.pdi_inspector_id
         delivery.pdi_results, delivery.pdi_notes, delivery.pdi_inspector = results, notes, who
-        delivery.pdi_signed_at = now or clock.now()
-        delivery.save(update_fields=bump(delivery, actor, ["pdi_results", "pdi_notes", "pdi_inspector", "pdi_signed_at"]))
+        delivery.pdi_signed_at, delivery.pdi_vehicle = now or clock.now(), order.vehicle
+        delivery.save(update_fields=bump(delivery, actor, ["pdi_results", "pdi_notes", "pdi_inspector", "pdi_signed_at",
+                                                           "pdi_vehicle"]))
         audit.record(actor=actor, action="deliveries.pdi_signed_off", target=delivery, data={
             "inspector": [previous, who.pk], "inspector_name": who.display_name, "signed_at": delivery.pdi_signed_at,
-            "notes": notes})
+            "vin": order.vehicle.vin, "notes": notes})
     return delivery
 
 
@@ -288,7 +294,10 @@ def delivery_cancel_with_order(*, actor, delivery: Delivery | None, order: Order
 def completion_blockers(delivery: Delivery, order: Order) -> list[DomainError]:
     """What still stands between this delivery and the hand-over, in the order of the ceremony."""
     blockers = []
-    if not delivery.pdi_signed:
+    if delivery.pdi_signed_at is not None and delivery.pdi_vehicle_id != order.vehicle_id:
+        blockers.append(DomainError(_("The PDI was signed off on another car: the car now allocated needs its own."),
+                                    code="pdi_other_car", field="pdi"))
+    elif delivery.pdi_signed_at is None:
         blockers.append(DomainError(_("The PDI has not been signed off by the workshop."), code="pdi_missing",
                                     field="pdi"))
     missing = delivery.checklist_missing

@@ -92,7 +92,8 @@ def _context(request, delivery, **bound) -> dict:
             "service_advisor": delivery.service_advisor_id, "version": delivery.version}),
         "pdi_form": PdiForm(advisors=advisors, initial={
             "inspector": delivery.pdi_inspector_id or delivery.service_advisor_id, "pdi_notes": delivery.pdi_notes,
-            "version": delivery.version, **{f"pdi_{code}": delivery.pdi_results.get(code, False) for code, _l in PDI_ITEMS}}),
+            "version": delivery.version, **{f"pdi_{code}": delivery.pdi_signed and delivery.pdi_results.get(code, False)
+                                            for code, _l in PDI_ITEMS}}),
         "checklist_form": ChecklistForm(items=delivery.checklist_items(), initial={
             "first_service_due": delivery.first_service_due, "first_service_km": delivery.first_service_km,
             "version": delivery.version, **{f"item_{code}": delivery.checklist.get(code, False)

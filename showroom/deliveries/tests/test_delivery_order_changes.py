@@ -2,6 +2,7 @@
 off), the car is released (the delivery waits for another), the hand-over is done (its photos stay)."""
 
 import datetime as dt
+import importlib
 
 import pytest
 from django.urls import reverse
@@ -9,7 +10,7 @@ from django.urls import reverse
 from showroom.audit.models import AuditEntry
 from showroom.core.errors import DomainError
 from showroom.deliveries import services
-from showroom.deliveries.models import DeliveryStatus
+from showroom.deliveries.models import Delivery, DeliveryStatus
 from showroom.inventory.tests.factories import VehicleFactory, vin_for
 from showroom.orders import services as orders
 
@@ -129,3 +130,55 @@ def test_photos_of_a_completed_hand_over_cannot_be_removed(client, consultant, r
     # After the ceremony its photos may still be uploaded.
     services.delivery_add_photo(actor=consultant, delivery=ready_delivery, data=png(), caption="合影")
     assert ready_delivery.photos.count() == 2
+
+
+# --- The PDI belongs to the car it was done on ----------------------------------------------------
+
+def reallocate(consultant, order, number):
+    order = orders.order_release_vehicle(actor=consultant, order=order, reason="客户换车")
+    other = VehicleFactory(store=order.store, trim=order.trim, vin=vin_for(number), plate="")
+    return orders.order_allocate(actor=consultant, order=order, vehicle=other)
+
+
+def test_the_pdi_of_a_released_car_does_not_count_for_the_next_one(client, consultant, order, delivery, advisor):
+    inspected = order.vehicle
+    delivery = services.delivery_sign_off_pdi(actor=consultant, delivery=delivery, results=ALL_PDI, inspector=advisor)
+    assert delivery.pdi_vehicle == inspected and delivery.pdi_signed
+    order = reallocate(consultant, order, 4242)
+    delivery.refresh_from_db()
+    assert not delivery.pdi_signed and delivery.pdi_of_another_car
+    codes = [b.code for b in services.completion_blockers(delivery, order)]
+    assert "pdi_other_car" in codes and "pdi_missing" not in codes
+    client.force_login(consultant)
+    page = client.get(reverse("deliveries:detail", args=[delivery.pk])).content.decode()
+    assert 'data-testid="pdi-other-car"' in page
+    body = client.get(f"{API}/deliveries/{delivery.pk}").json()
+    assert (body["pdi_vin"], body["pdi_signed"], body["car"]["vin"]) == (inspected.vin, False, order.vehicle.vin)
+    # The new car's own PDI counts again.
+    delivery = services.delivery_sign_off_pdi(actor=consultant, delivery=delivery, results=ALL_PDI, inspector=advisor)
+    assert delivery.pdi_vehicle == order.vehicle and delivery.pdi_signed
+
+
+def test_a_car_inspected_for_another_car_cannot_be_handed_over(consultant, order, ready_delivery):
+    reallocate(consultant, order, 4343)
+    with pytest.raises(DomainError) as err:
+        services.delivery_complete(actor=consultant, delivery=ready_delivery)
+    assert err.value.code == "pdi_other_car"
+
+
+def test_no_pdi_is_signed_off_while_the_order_has_no_car(consultant, order, delivery, advisor):
+    orders.order_release_vehicle(actor=consultant, order=order, reason="车有划痕")
+    with pytest.raises(DomainError) as err:
+        services.delivery_sign_off_pdi(actor=consultant, delivery=delivery, results=ALL_PDI, inspector=advisor)
+    assert err.value.code == "vehicle_not_allocated"
+
+
+def test_the_migration_gives_signed_pdis_the_car_their_order_holds(consultant, order, delivery, advisor):
+    from django.apps import apps
+
+    migration = importlib.import_module("showroom.deliveries.migrations.0003_pdi_vehicle")
+    services.delivery_sign_off_pdi(actor=consultant, delivery=delivery, results=ALL_PDI, inspector=advisor)
+    Delivery.objects.filter(pk=delivery.pk).update(pdi_vehicle=None)
+    migration.pdi_on_the_order_car(apps, None)
+    delivery.refresh_from_db()
+    assert delivery.pdi_vehicle_id == order.vehicle_id and delivery.pdi_signed

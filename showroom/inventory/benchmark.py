@@ -20,7 +20,7 @@ from django.db.models import Max
 
 from showroom.catalog import selectors as catalog
 from showroom.catalog.demo import AUDI, COMPETITORS, EXTERIOR, INTERIOR
-from showroom.catalog.models import Brand, Colour, Series, Trim
+from showroom.catalog.models import Brand, Colour, Powertrain, Series, Trim
 from showroom.core import clock
 
 from . import selectors
@@ -38,7 +38,9 @@ def _trim(series: Series, row, dims) -> Trim:
     name, price, powertrain, cc, kwh, km, seats, drive, kw, accel, equipment = row
     return Trim(series=series, name=name, model_year=2026, guide_price=Decimal(price), powertrain=powertrain,
                 displacement_cc=cc, battery_kwh=Decimal(kwh) if kwh else None, range_km=km, seats=seats, drive=drive,
-                power_kw=kw, acceleration_s=Decimal(accel), length_mm=dims[0], wheelbase_mm=dims[1], key_equipment=equipment)
+                power_kw=kw, acceleration_s=Decimal(accel), length_mm=dims[0], wheelbase_mm=dims[1], key_equipment=equipment,
+                # as the catalog service lists a new NEV trim (the bench line-up meets the 2026 range bar)
+                nev_tax_catalogue=powertrain in Powertrain.new_energy(), vessel_tax_exempt=powertrain in Powertrain.new_energy())
 
 
 def ensure_catalog(group_id: int) -> list[Trim]:

@@ -162,6 +162,8 @@ def build_input(quote, *, trim, lines, vessel_tax_table: VesselTaxTable, exterio
             seats=trim.seats,
             purchase_date=quote.purchase_date,
             displacement_cc=trim.displacement_cc,
+            in_nev_tax_catalogue=trim.nev_tax_catalogue,
+            in_vessel_tax_exemption=trim.vessel_tax_exempt,
             vessel_tax_table=vessel_tax_table,
             discount=quote.discount,
             colour_surcharges=colours,

@@ -12,7 +12,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 
 from showroom.accounts.capabilities import Capability, can, require, sees_whole_store
@@ -217,7 +217,8 @@ RECEIVABLE = (PaymentKind.DEPOSIT, PaymentKind.BALANCE, PaymentKind.LOAN, Paymen
 def payment_record(*, actor, order: Order, kind: str, method: str, amount, reference: str = "", payer: str = "",
                    notes: str = "", received_at: dt.datetime | None = None) -> Payment:
     """Take a payment for the order (deposit, balance, loan disbursement or trade-in credit) and issue its receipt;
-    more than the outstanding balance, or a deposit beyond the one agreed, is refused."""
+    more than the outstanding balance, a deposit beyond the one agreed, a loan disbursement beyond the loan or a
+    trade-in credit beyond the quote's trade-in value (or without a trade-in) is refused."""
     with transaction.atomic():
         order = _lock_order(actor, order)
         _require_active(order, "amount")
@@ -233,14 +234,21 @@ def payment_record(*, actor, order: Order, kind: str, method: str, amount, refer
         amount = _amount(amount, "amount")
         balance = balance_of(order)
         if kind == PaymentKind.DEPOSIT:
-            open_deposit = order.deposit_amount - balance.deposit_paid
-            if amount > open_deposit:
-                raise DomainError(
-                    _("The deposit agreed is %(agreed)s and %(paid)s of it is paid: at most %(open)s more can be taken "
-                      "as deposit; take the rest as balance.")
-                    % {"agreed": _yuan(order.deposit_amount), "paid": _yuan(balance.deposit_paid),
-                       "open": _yuan(max(open_deposit, ZERO))},
-                    code="deposit_exceeded", field="amount")
+            _within_agreed(amount, order.deposit_amount, balance.deposit_paid, code="deposit_exceeded", message=_(
+                "The deposit agreed is %(agreed)s and %(paid)s of it is paid: at most %(open)s more can be taken as "
+                "deposit; take the rest as balance."))
+        elif kind == PaymentKind.LOAN:
+            _within_agreed(amount, order.loan_amount, _paid_as(order, kind), code="loan_exceeded", message=_(
+                "The loan is %(agreed)s and %(paid)s of it is disbursed: at most %(open)s more can be taken as loan "
+                "disbursement; take the rest as balance."))
+        elif kind == PaymentKind.TRADE_IN:
+            trade_in = Quote.objects.filter(pk=order.quote_id).values("has_trade_in", "trade_in_value").get()
+            if not trade_in["has_trade_in"]:
+                raise DomainError(_("The contract has no trade-in: no trade-in credit can be taken."),
+                                  code="no_trade_in", field="kind")
+            _within_agreed(amount, trade_in["trade_in_value"], _paid_as(order, kind), code="trade_in_exceeded",
+                           message=_("The trade-in is valued at %(agreed)s and %(paid)s of it is credited: at most "
+                                     "%(open)s more can be credited; take the rest as balance."))
         if amount > balance.outstanding:
             raise DomainError(_("This is more than the outstanding balance of %(outstanding)s: overpayment is refused.")
                               % {"outstanding": _yuan(balance.outstanding)}, code="overpayment", field="amount")
@@ -260,6 +268,20 @@ def payment_record(*, actor, order: Order, kind: str, method: str, amount, refer
                 and balance.deposit_paid + amount >= order.deposit_amount:
             _set_status(actor, order, OrderStatus.DEPOSIT_PAID)
     return payment
+
+
+def _within_agreed(amount: Decimal, agreed: Decimal, paid: Decimal, *, code: str, message: str) -> None:
+    """Refuse more of a kind of payment than the contract agreed (the deposit, the loan, the trade-in value)."""
+    still_open = agreed - paid
+    if amount > still_open:
+        raise DomainError(message % {"agreed": _yuan(agreed), "paid": _yuan(paid), "open": _yuan(max(still_open, ZERO))},
+                          code=code, field="amount")
+
+
+def _paid_as(order: Order, kind: str) -> Decimal:
+    """What the order has received as this kind of payment."""
+    total = Payment.objects.filter(order_id=order.pk, kind=kind).aggregate(total=Sum("amount"))["total"]
+    return to_fen(total or ZERO)
 
 
 def _set_status(actor, order: Order, to: str, extra: list[str] = ()) -> None:

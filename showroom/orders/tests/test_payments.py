@@ -90,3 +90,39 @@ def test_a_colleague_cannot_take_a_payment_for_someone_elses_order(colleague, or
 
 def test_the_manager_can_take_payments_for_the_store(manager, order):
     assert services.payment_record(actor=manager, order=order, kind="deposit", method="cash", amount="100").amount == 100
+
+
+def test_a_trade_in_credit_needs_a_trade_in_on_the_contract(consultant, order):
+    assert not order.quote.has_trade_in
+    with pytest.raises(DomainError) as refused:
+        services.payment_record(actor=consultant, order=order, kind="trade_in", method="trade_in", amount="150000")
+    assert (refused.value.code, refused.value.field) == ("no_trade_in", "kind")
+    assert not Payment.objects.exists()
+
+
+def test_a_trade_in_credit_is_capped_at_the_trade_in_value(consultant, lead, trim, white):
+    quote = issue_quote(consultant, lead, trim, exterior=white, has_trade_in=True, trade_in_brand="大众",
+                        trade_in_model="帕萨特", trade_in_value=Decimal("50000"))
+    order = services.order_sign(actor=consultant, quote=quote)
+    services.payment_record(actor=consultant, order=order, kind="trade_in", method="trade_in", amount="30000")
+    with pytest.raises(DomainError) as refused:
+        services.payment_record(actor=consultant, order=order, kind="trade_in", method="trade_in", amount="20000.01")
+    assert (refused.value.code, refused.value.field) == ("trade_in_exceeded", "amount")
+    assert "¥20,000.00" in str(refused.value.message)
+    services.payment_record(actor=consultant, order=order, kind="trade_in", method="trade_in", amount="20000")
+    assert balance_of(order).paid == Decimal("50000")
+
+
+def test_a_loan_disbursement_is_capped_at_the_loan(consultant, lead, trim, white):
+    quote = issue_quote(consultant, lead, trim, exterior=white, payment_method="loan", loan_lender="奥迪金融",
+                        loan_term_months=36, loan_annual_rate=Decimal("0.0399"),
+                        loan_down_payment_ratio=Decimal("0.30"))
+    order = services.order_sign(actor=consultant, quote=quote)
+    with pytest.raises(DomainError) as refused:
+        services.payment_record(actor=consultant, order=order, kind="loan", method="transfer",
+                                amount=order.loan_amount + Decimal("0.01"))
+    assert (refused.value.code, refused.value.field) == ("loan_exceeded", "amount")
+    services.payment_record(actor=consultant, order=order, kind="loan", method="transfer", amount=order.loan_amount)
+    with pytest.raises(DomainError) as refused:
+        services.payment_record(actor=consultant, order=order, kind="loan", method="transfer", amount="1")
+    assert refused.value.code == "loan_exceeded"

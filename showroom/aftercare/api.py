@@ -2,10 +2,12 @@
 referrals. The same selectors and services as the pages; records the caller may not see are 404."""
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Field, Query, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
+from pydantic import BeforeValidator
 
 from showroom.accounts.capabilities import require
 from showroom.core.api import Body, Id, Input, Pagination, fields_renamed
@@ -142,8 +144,14 @@ class SurveyFilter(Input):
     status: SurveyStatus | None = None
 
 
+def _blank_is_all(value):
+    """`?status=` (present but empty) asks for every status."""
+    return None if value == "" else value
+
+
 class CaseFilter(Input):
-    status: CaseStatus | None = Field(CaseStatus.OPEN, description="open (default) or closed; omit with status= for all.")
+    status: Annotated[CaseStatus | None, BeforeValidator(_blank_is_all)] = Field(
+        CaseStatus.OPEN, description="open (default) or closed; status= (empty) for all.")
 
 
 class SubmitIn(Body):

@@ -103,3 +103,14 @@ def test_every_endpoint_is_in_the_openapi_schema(client, consultant):
                  "/api/v1/surveys", "/api/v1/surveys/{survey_id}/submit", "/api/v1/survey-questions", "/api/v1/cases",
                  "/api/v1/cases/{case_id}/notes", "/api/v1/cases/{case_id}/close"):
         assert path in paths
+
+
+def test_cases_are_open_ones_by_default_and_all_with_an_empty_status(client, consultant, manager, survey):
+    services.survey_submit(actor=consultant, survey=survey, scores=all_scores(survey, value=3), comments="交车等太久")
+    case = Case.objects.get()
+    services.case_close(actor=manager, case=case, resolution="赠送保养一次")
+    client.force_login(manager)
+    listed = [client.get(f"{API}/cases", query) for query in ({}, {"status": ""}, {"status": "closed"})]
+    assert [r.status_code for r in listed] == [200, 200, 200]
+    assert [[c["id"] for c in r.json()["items"]] for r in listed] == [[], [case.pk], [case.pk]]
+    assert client.get(f"{API}/cases", {"status": "lost"}).status_code == 422

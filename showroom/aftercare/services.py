@@ -86,7 +86,8 @@ def owner_register(*, actor, delivery) -> OwnedCar:
         due_at = delivered_at + dt.timedelta(days=int(step["days"]))
         title = step["title"]
         if int(step["days"]) == 30 and owned.first_service_due:
-            title = f"{title}（{_('first service due %(date)s') % {'date': owned.first_service_due.isoformat()}}）"
+            due = _("first service due %(date)s") % {"date": owned.first_service_due.isoformat()}
+            title = f"{title}（{due}）"
         task = followups.task_create(actor=actor, lead=lead, title=title[:200], due_at=due_at)
         call = AftercareCall.objects.create(store_id=lead.store_id, lead=lead, owned_car=owned, task=task,
                                             after_days=int(step["days"]), title=title[:200], is_survey=bool(step["survey"]),

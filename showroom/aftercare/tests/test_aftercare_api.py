@@ -114,3 +114,11 @@ def test_cases_are_open_ones_by_default_and_all_with_an_empty_status(client, con
     assert [r.status_code for r in listed] == [200, 200, 200]
     assert [[c["id"] for c in r.json()["items"]] for r in listed] == [[], [case.pk], [case.pk]]
     assert client.get(f"{API}/cases", {"status": "lost"}).status_code == 422
+
+
+def test_the_thirty_day_call_names_the_first_service_date(client, consultant, owned):
+    assert owned.first_service_due is not None
+    client.force_login(consultant)
+    calls = {c["after_days"]: c["title"] for c in client.get(f"{API}/owned-cars/{owned.pk}/calls").json()}
+    assert f"first service due {owned.first_service_due.isoformat()}" in calls[30]
+    assert owned.first_service_due.isoformat() not in calls[7]

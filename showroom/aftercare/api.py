@@ -197,6 +197,17 @@ def owned_car(request, owned_car_id: Id):
     return selectors.owned_car_get(request.auth, owned_car_id)
 
 
+class PlateIn(Body):
+    plate: str = Field("", max_length=20, description="The plate as registered, e.g. 京A12345; empty clears it.")
+
+
+@router.patch("/owned-cars/{owned_car_id}", response=OwnedCarOut)
+def set_plate(request, owned_car_id: Id, payload: PlateIn):
+    """Record the owner's plate once the car is registered."""
+    owned = selectors.owned_car_get(request.auth, owned_car_id)
+    return services.owned_car_set_plate(actor=request.auth, owned_car=owned, plate=payload.plate)
+
+
 @router.get("/owned-cars/{owned_car_id}/calls", response=list[CallOut])
 def calls(request, owned_car_id: Id):
     """The post-delivery calls of the owner, each done through its follow-up task."""

@@ -49,6 +49,11 @@ class ReferralForm(StyledForm):
     notes = forms.CharField(label=_("Notes"), max_length=300, required=False)
 
 
+class PlateForm(StyledForm):
+    plate = forms.CharField(label=_("Plate"), max_length=20, required=False,
+                            widget=forms.TextInput(attrs={"placeholder": "京A12345", "autocomplete": "off"}))
+
+
 class SettingsForm(StyledForm):
     cadence = forms.CharField(
         label=_("Calls after delivery"), widget=forms.Textarea(attrs={"rows": 9}), max_length=5000,

@@ -348,3 +348,24 @@ def question_save(*, actor, text: str, scale: str, position: int = 0, active: bo
         audit.record_changes(actor=actor, action="aftercare.question_saved", target=question, before=before, after={
             "text": text, "scale": scale, "position": position, "active": bool(active)})
     return question
+
+
+def owned_car_set_plate(*, actor, owned_car: OwnedCar, plate: str) -> OwnedCar:
+    """The owner's plate, once the car is registered (上牌 comes days or weeks after the hand-over); empty clears a
+    mistyped one. Checked as the stock checks a test-drive car's plate; audited old → new."""
+    from showroom.inventory.services import PLATE_PATTERN, normalise_plate
+
+    require(actor, Capability.WORK_LEADS)
+    plate = normalise_plate(plate)
+    if plate and not PLATE_PATTERN.match(plate):
+        raise DomainError(_("Enter a mainland plate, e.g. 京A12345 or 粤BD12345 (new energy)."), code="plate_invalid",
+                          field="plate")
+    with transaction.atomic():
+        owned = get_visible(OwnedCar, actor, owned_car.pk, for_update=True)
+        leads.require_may_work(actor, Lead.objects.get(pk=owned.lead_id))
+        if owned.plate == plate:
+            return owned
+        previous, owned.plate = owned.plate, plate
+        owned.save(update_fields=["plate"])
+        audit.record(actor=actor, action="aftercare.plate_recorded", target=owned, data={"plate": [previous, plate]})
+    return owned

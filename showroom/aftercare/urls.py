@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/<int:pk>/notes/", views.case_note, name="case_note"),
     path("cases/<int:pk>/close/", views.case_close, name="case_close"),
     path("owners/<int:pk>/referral/", views.referral, name="referral"),
+    path("owners/<int:pk>/plate/", views.plate, name="plate"),
     path("settings/", views.store_settings, name="settings"),
     path("settings/questions/new/", views.question_edit, name="question_create"),
     path("settings/questions/<int:pk>/", views.question_edit, name="question_edit"),

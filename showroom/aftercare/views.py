@@ -16,7 +16,15 @@ from showroom.core.scoping import get_visible
 from showroom.core.web import next_url, paginate, refuse_on_form
 
 from . import selectors, services
-from .forms import CaseCloseForm, CaseNoteForm, QuestionForm, ReferralForm, SettingsForm, SurveyForm
+from .forms import (
+    CaseCloseForm,
+    CaseNoteForm,
+    PlateForm,
+    QuestionForm,
+    ReferralForm,
+    SettingsForm,
+    SurveyForm,
+)
 from .models import CaseStatus, SurveyQuestion, SurveyStatus
 
 
@@ -128,6 +136,25 @@ def referral(request, pk):
                 return redirect(_lead_url(found.referred_lead_id))
             return redirect(_lead_url(owned.lead_id))
     return render(request, "aftercare/referral_form.html", {"owned": owned, "form": form},
+                  status=422 if form.errors else 200)
+
+
+@login_required
+def plate(request, pk):
+    """Record the owner's plate once the car is registered."""
+    user = request.user
+    require(user, Capability.WORK_LEADS)
+    owned = selectors.owned_car_get(user, pk)
+    form = PlateForm(request.POST or None, initial={"plate": owned.plate})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.owned_car_set_plate(actor=user, owned_car=owned, plate=form.cleaned_data["plate"])
+        except DomainError as err:
+            refuse_on_form(form, err)
+        else:
+            messages.success(request, _("Plate recorded."))
+            return redirect(_lead_url(owned.lead_id))
+    return render(request, "aftercare/plate_form.html", {"owned": owned, "form": form},
                   status=422 if form.errors else 200)
 
 

@@ -258,11 +258,13 @@ class ChangeRequest(models.Model):
 
     @property
     def lines(self) -> list[tuple[str, object, object]]:
-        """(field label, old, new) for display; a trim or colour shows its name."""
+        """(field label, old, new) for display, in the order of the contract's fields (a stored JSON object keeps no
+        order on PostgreSQL); a trim or colour shows its name."""
         def shown(value):
             return value.get("label") if isinstance(value, dict) else value
+        fields = [f.name for f in Order._meta.get_fields()]
         return [(str(Order._meta.get_field(field).verbose_name), shown(old), shown(new))
-                for field, (old, new) in self.changes.items()]
+                for field, (old, new) in sorted(self.changes.items(), key=lambda item: fields.index(item[0]))]
 
 
 class NumberKind(models.TextChoices):

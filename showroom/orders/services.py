@@ -29,8 +29,10 @@ from showroom.inventory import services as stock
 from showroom.inventory.models import Vehicle, VehicleStatus
 from showroom.leads import services as leads
 from showroom.leads.models import Lead, Stage, Status
+from showroom.quotes import pricing
+from showroom.quotes import selectors as quote_selectors
 from showroom.quotes import services as quotes
-from showroom.quotes.models import Quote, QuoteLine
+from showroom.quotes.models import CommercialInsurance, Quote, QuoteLine
 from showroom.quotes.rates import EARNEST_MONEY_CAP
 
 from .models import (
@@ -55,6 +57,8 @@ from .selectors import ZERO, balance_of
 # contract, a dealer-side cancellation and the sale of a display or test-drive car.
 APPROVE = Capability.APPROVE_LOSS
 CHANGEABLE_FIELDS = ("contract_price", "trim", "exterior_colour", "interior_colour", "delivery_date", "delivery_place")
+# The changes that reprice the contract (its fees and loan follow; they are recorded with the change).
+PRICED_FIELDS = ("contract_price", "trim", "exterior_colour", "interior_colour")
 MAX_TEXT = 300
 
 
@@ -540,14 +544,63 @@ def _clean_changes(actor, order: Order, raw: dict) -> dict:
     if order.vehicle_id and {"trim", "exterior_colour", "interior_colour"} & set(clean):
         raise DomainError(_("A car is allocated to this order: release it before changing the trim or colours."),
                           code="release_first", field=next(f for f in ("trim", "exterior_colour", "interior_colour") if f in clean))
-    if "contract_price" in clean:
-        price = clean["contract_price"]
-        _earnest_cap(order.deposit_kind, order.deposit_amount, price, "contract_price")
+    priced = [field for field in PRICED_FIELDS if field in clean]
+    if priced:
+        if "contract_price" in clean:
+            _earnest_cap(order.deposit_kind, order.deposit_amount, clean["contract_price"], "contract_price")
+        clean.update(_repriced(order, clean, focus=priced[0]))
+        price, fees = clean.get("contract_price", order.contract_price), clean.get("fees", order.fees)
+        _earnest_cap(order.deposit_kind, order.deposit_amount, price, priced[0])
         paid = balance_of(order).paid
-        if price + order.fees < paid:
+        if price + fees < paid:
             raise DomainError(_("The buyer has already paid %(paid)s, more than the new price and fees.")
-                              % {"paid": _yuan(paid)}, code="price_below_paid", field="contract_price")
+                              % {"paid": _yuan(paid)}, code="price_below_paid", field=priced[0])
     return clean
+
+
+def _calculate(quote: Quote, *, trim: Trim, exterior: Colour | None, interior: Colour | None, lines, tables: dict):
+    quote_input = pricing.build_input(quote, trim=trim, lines=lines, exterior=exterior, interior=interior,
+                                      promotion=quote.promotion, **tables)
+    return pricing.calculate(quote_input)
+
+
+def _repriced(order: Order, clean: dict, *, focus: str) -> dict:
+    """The contract price, fees (purchase tax, insurance …) and loan of the order after a change of its price, trim
+    or colours, recalculated as the quote was (quotes/pricing.py): the quote's inputs with the order's trim, colours,
+    deposit and discount as they stand, then the change. A new trim or colour keeps the order's discount; a new
+    price is the discount changed. {field: new value} for the figures that move."""
+    quote = Quote.objects.select_related("promotion").get(pk=order.quote_id)
+    lines = list(QuoteLine.objects.filter(quote_id=quote.pk))
+    # The store's tables, as the quote service passes them.
+    tables = {"vessel_tax_table": quote_selectors.store_settings(quote.store_id).vessel_tax_table(), "rate_table": (
+        pricing.insurance_table(quote_selectors.insurance_bands(quote.store_id))
+        if quote.commercial_insurance_mode == CommercialInsurance.RATE_TABLE else None)}
+    quote.deposit_amount, quote.deposit_kind = order.deposit_amount, order.deposit_kind
+    try:
+        # The discount the order's price stands for today (a manager's earlier price change moved it).
+        quote.guide_price = order.trim.guide_price
+        now = _calculate(quote, trim=order.trim, exterior=order.exterior_colour, interior=order.interior_colour,
+                         lines=lines, tables=tables)
+        quote.discount += now.vehicle_price - order.contract_price
+        trim = clean.get("trim", order.trim)
+        records = {"trim": trim, "lines": lines, "tables": tables,
+                   "exterior": clean.get("exterior_colour", order.exterior_colour),
+                   "interior": clean.get("interior_colour", order.interior_colour)}
+        quote.guide_price = trim.guide_price
+        result = _calculate(quote, **records)
+        if "contract_price" in clean:
+            quote.discount += result.vehicle_price - clean["contract_price"]
+            if quote.discount < 0:
+                raise DomainError(_("The contract price cannot be above the list price of %(price)s.")
+                                  % {"price": _yuan(result.list_price - result.brand_trade_in_bonus)},
+                                  code="price_above_list", field="contract_price")
+            result = _calculate(quote, **records)
+    except DomainError as err:  # a refusal of the quote's calculation, shown on the field that was changed
+        raise DomainError(err.message, code=err.code, field=err.field if err.field == "contract_price" else focus) \
+            from None
+    figures = {"contract_price": result.vehicle_price, "fees": max(result.total - result.vehicle_price, ZERO),
+               "loan_amount": result.amount_financed if order.payment_plan == PaymentPlan.LOAN else order.loan_amount}
+    return {field: value for field, value in figures.items() if value != getattr(order, field)}
 
 
 def _apply(actor, order: Order, clean: dict) -> None:
@@ -601,7 +654,8 @@ def order_decide_change(*, actor, request: ChangeRequest, approve: bool, comment
             if any(_plain(getattr(order, f)) != old for f, (old, _new) in request.changes.items()):
                 raise Conflict(_("The order has changed since this request was made; reject it and ask again."),
                                code="change_stale", field="comment")
-            raw = {f: (new["id"] if isinstance(new, dict) else new) for f, (_old, new) in request.changes.items()}
+            raw = {f: (new["id"] if isinstance(new, dict) else new) for f, (_old, new) in request.changes.items()
+                   if f in CHANGEABLE_FIELDS}  # the fees and loan are recalculated
             if "delivery_date" in raw and raw["delivery_date"]:
                 raw["delivery_date"] = dt.date.fromisoformat(raw["delivery_date"])
             _apply(actor, order, _clean_changes(actor, order, raw))

@@ -103,12 +103,15 @@ def test_a_consultants_change_goes_to_the_manager_who_approves_it_on_the_page(cl
         "version": order.version})
     assert response.status_code == 302
     change = order.change_requests.get()
-    assert change.status == "pending" and list(change.changes) == ["contract_price"]
+    # The recalculated fees (purchase tax on the new price) are shown with the change.
+    assert change.status == "pending" and set(change.changes) == {"contract_price", "fees"}
+    old_fees, new_fees = change.changes["fees"]
     client.force_login(manager)
-    assert 'data-testid="decide-form"' in client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    assert 'data-testid="decide-form"' in page and new_fees in page
     client.post(reverse("orders:decide_change", args=[change.pk]), {"approve": "1", "comment": "同意"})
     order.refresh_from_db()
-    assert order.contract_price == Decimal("385000.00")
+    assert (order.contract_price, order.fees) == (Decimal("385000.00"), Decimal(new_fees))
 
 
 def test_a_consultant_cannot_decide_on_the_page(client, consultant, order):

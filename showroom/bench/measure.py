@@ -335,7 +335,7 @@ def lead_list_cases(c: Cast) -> list[Case]:
         small = f"{base}?owner={c.newhire.pk}&stage={STAGE}"
         own = f"{base}?stage={STAGE}"
         by_follow_up = f"{base}?order=next_follow_up_at"
-        names = _initials_of(c.consultant, 20)
+        names, few = _initials_of(c.consultant, 20), _initials_of(c.newhire, 1)[0]
         return [
             Case("lead_list_manager", "Lead list, 1st page, by owner and stage (manager)", f"page GET {by_manager}",
                  lambda i: _get(manager, by_manager), "list", small=lambda: _get(manager, small)),
@@ -349,7 +349,7 @@ def lead_list_cases(c: Cast) -> list[Case]:
                  small=lambda: _get(newhire, by_follow_up)),
             Case("lead_list_consultant_search", "Lead list searched by pinyin initials (consultant)",
                  f"page GET {base}?q=…", lambda i: _get(consultant, f"{base}?q={names[i % len(names)]}"), "list",
-                 small=lambda: _get(newhire, f"{base}?q={_initials_of(c.newhire, 1)[0]}")),
+                 small=lambda: _get(newhire, f"{base}?q={few}")),
         ]
 
     def first_page(actor, owner_id):
@@ -426,6 +426,13 @@ def lookup_cases(c: Cast, rng: random.Random) -> list[Case]:
 
             cases.append(Case(f"{key}_page", f"{title} (page)", f"page GET {page}?q=…", on_page, "lookup",
                               small=lambda v=small_values: on_page(0, v, newhire)))
+
+            def live(i, values=values, client=consultant):
+                return _get(client, f"{page}?q={values[i % len(values)]}", {"HX-Request": "true"})
+
+            # What staff get while typing: the search box swaps the table in (htmx), not the whole page.
+            cases.append(Case(f"{key}_live", f"{title} (live search, htmx)", f"htmx GET {page}?q=…", live, "lookup",
+                              small=lambda v=small_values: live(0, v, newhire)))
         else:
             cases.append(Case(f"{key}_page", f"{title} (page)", "page GET /customers/?q=…", None,
                               note="not available: the page customers:list does not exist yet"))

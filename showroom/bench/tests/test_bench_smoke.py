@@ -13,7 +13,7 @@ from django.conf import settings
 MEASUREMENTS = [
     "lead_list_manager", "lead_list_consultant", "lead_list_consultant_all", "lead_list_consultant_follow_up",
     "lead_list_consultant_search",
-    *(f"customer_lookup_{kind}{variant}" for kind in ("mobile", "last4", "initials") for variant in ("", "_page", "_api")),
+    *(f"customer_lookup_{kind}{variant}" for kind in ("mobile", "last4", "initials") for variant in ("", "_page", "_live", "_api")),
     "workbench", "workbench_cards", "lead_detail", "lead_create_api",
 ]
 

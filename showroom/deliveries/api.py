@@ -81,11 +81,16 @@ class DeliveryOut(Schema):
     pdi_vin: str | None = Field(..., description="The car the PDI was done on; it counts only while the order holds it.")
     pdi_signed: bool = Field(..., description="The PDI is signed off for the car the order holds now.")
     checklist: dict[str, bool]
-    checklist_missing: list[str]
+    checklist_missing: list[str] = Field(..., description="Items still to tick for the car the order holds now (all of "
+                                              "them when the checklist was done for another car).")
+    checklist_vin: str | None = Field(..., description="The car the checklist was gone through for; it counts only "
+                                                       "while the order holds it.")
     first_service_due: dt.date | None
     first_service_km: int | None
     signer_name: str
     signed_at: dt.datetime | None
+    signed_vin: str | None = Field(..., description="The car the customer signed the confirmation for.")
+    signed: bool = Field(..., description="The customer signed the confirmation for the car the order holds now.")
     completed_at: dt.datetime | None
     version: int
 
@@ -104,6 +109,18 @@ class DeliveryOut(Schema):
     @staticmethod
     def resolve_pdi_vin(obj) -> str | None:
         return obj.pdi_vehicle.vin if obj.pdi_vehicle_id else None
+
+    @staticmethod
+    def resolve_checklist_vin(obj) -> str | None:
+        return obj.checklist_vehicle.vin if obj.checklist_vehicle_id else None
+
+    @staticmethod
+    def resolve_signed_vin(obj) -> str | None:
+        return obj.signed_vehicle.vin if obj.signed_vehicle_id else None
+
+    @staticmethod
+    def resolve_signed(obj) -> bool:
+        return obj.has_signature
 
     @staticmethod
     def resolve_status_label(obj) -> str:

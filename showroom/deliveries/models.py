@@ -81,12 +81,19 @@ class Delivery(VersionedModel):
                                     on_delete=models.SET_NULL, related_name="+")
 
     checklist = models.JSONField(_("checklist"), default=dict, blank=True)
+    # The car the checklist was gone through for (its certificate of conformity, its keys): like the PDI, it counts
+    # for that car only.
+    checklist_vehicle = models.ForeignKey("inventory.Vehicle", verbose_name=_("checklist done for"), null=True,
+                                          blank=True, on_delete=models.SET_NULL, related_name="+")
     first_service_due = models.DateField(_("first service due"), null=True, blank=True)
     first_service_km = models.PositiveIntegerField(_("first service at (km)"), null=True, blank=True)
 
     signer_name = models.CharField(_("signed by"), max_length=50, blank=True)
     signature_png = models.BinaryField(_("signature"), null=True, blank=True, editable=False)
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    # The car the customer confirmed receiving (the VIN on the confirmation); a signature for another car does not count.
+    signed_vehicle = models.ForeignKey("inventory.Vehicle", verbose_name=_("signed for"), null=True, blank=True,
+                                       on_delete=models.SET_NULL, related_name="+")
 
     completed_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("delivered by"), null=True, blank=True,
@@ -138,7 +145,25 @@ class Delivery(VersionedModel):
 
     @property
     def has_signature(self) -> bool:
-        return self.signed_at is not None
+        """The customer signed the confirmation for the car the order holds now."""
+        return self.signed_at is not None and not self.signature_of_another_car
+
+    @property
+    def signature_of_another_car(self) -> bool:
+        """The customer signed, but for a car the order no longer holds."""
+        return self.signed_at is not None and not self._is_order_car(self.signed_vehicle_id)
+
+    @property
+    def checklist_of_another_car(self) -> bool:
+        """Items were ticked, but for a car the order no longer holds: its documents and keys are not this car's."""
+        return any(self.checklist.values()) and not self._is_order_car(self.checklist_vehicle_id)
+
+    def _is_order_car(self, vehicle_id: int | None) -> bool:
+        return vehicle_id is not None and vehicle_id == self.order.vehicle_id
+
+    def checklist_ticked(self, code: str) -> bool:
+        """The item is ticked for the car the order holds now."""
+        return bool(self.checklist.get(code)) and not self.checklist_of_another_car
 
     def checklist_items(self) -> list[tuple[str, str, str]]:
         """The items this car's hand-over needs: the charging items only for a plug-in car."""
@@ -146,7 +171,7 @@ class Delivery(VersionedModel):
 
     @property
     def checklist_missing(self) -> list[str]:
-        return [str(label) for _group, code, label in self.checklist_items() if not self.checklist.get(code)]
+        return [str(label) for _group, code, label in self.checklist_items() if not self.checklist_ticked(code)]
 
     @property
     def pdi_failed(self) -> list[str]:

@@ -14,7 +14,7 @@ from showroom.core.scoping import get_visible
 from .models import Delivery, DeliveryPhoto, DeliveryStatus
 
 _RELATED = ("lead__customer", "order__vehicle__trim__series", "order__exterior_colour", "consultant", "service_advisor",
-            "pdi_inspector", "pdi_vehicle")
+            "pdi_inspector", "pdi_vehicle", "checklist_vehicle", "signed_vehicle")
 
 
 def deliveries_for(actor) -> QuerySet[Delivery]:

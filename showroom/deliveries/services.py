@@ -137,6 +137,16 @@ def delivery_reschedule(*, actor, delivery: Delivery, scheduled_at: dt.datetime,
     return delivery
 
 
+def _order_car(delivery: Delivery, refusal: str, *, field: str):
+    """The car the order holds now, the order locked with it: the car cannot be released while a step of the hand-over
+    (PDI, checklist, signature) is recorded for it. The delivery is already locked (delivery first, order second)."""
+    order = Order.objects.select_for_update(of=("self",)).select_related("vehicle").get(pk=delivery.order_id)
+    if order.vehicle_id is None:
+        raise DomainError(refusal, code="vehicle_not_allocated", field=field)
+    delivery.order = order
+    return order.vehicle
+
+
 def delivery_sign_off_pdi(*, actor, delivery: Delivery, results: dict, inspector: User | int | None,
                           notes: str = "", expected_version: int | None = None, now: dt.datetime | None = None) -> Delivery:
     """The workshop's pre-delivery inspection, item by item, signed off by the service advisor who did it."""
@@ -153,20 +163,16 @@ def delivery_sign_off_pdi(*, actor, delivery: Delivery, results: dict, inspector
         delivery = _lock(actor, delivery)
         check_version(delivery, expected_version)
         _require_scheduled(delivery, "results")
-        # The order is locked too: its car cannot be released while the PDI is being signed off on it.
-        order = Order.objects.select_for_update(of=("self",)).select_related("vehicle").get(pk=delivery.order_id)
-        if order.vehicle_id is None:
-            raise DomainError(_("No car is allocated to the order: allocate one before its PDI."),
-                              code="vehicle_not_allocated", field="results")
+        car = _order_car(delivery, _("No car is allocated to the order: allocate one before its PDI."), field="results")
         who = _service_advisor(delivery.store_id, inspector, field="inspector")
         previous = delivery.pdi_inspector_id
         delivery.pdi_results, delivery.pdi_notes, delivery.pdi_inspector = results, notes, who
-        delivery.pdi_signed_at, delivery.pdi_vehicle = now or clock.now(), order.vehicle
+        delivery.pdi_signed_at, delivery.pdi_vehicle = now or clock.now(), car
         delivery.save(update_fields=bump(delivery, actor, ["pdi_results", "pdi_notes", "pdi_inspector", "pdi_signed_at",
                                                            "pdi_vehicle"]))
         audit.record(actor=actor, action="deliveries.pdi_signed_off", target=delivery, data={
             "inspector": [previous, who.pk], "inspector_name": who.display_name, "signed_at": delivery.pdi_signed_at,
-            "vin": order.vehicle.vin, "notes": notes})
+            "vin": car.vin, "notes": notes})
     return delivery
 
 
@@ -181,6 +187,8 @@ def delivery_record_checklist(*, actor, delivery: Delivery, items: dict, first_s
         delivery = _lock(actor, delivery)
         check_version(delivery, expected_version)
         _require_scheduled(delivery, "items")
+        car = _order_car(delivery, _("No car is allocated to the order: allocate one before its hand-over checklist."),
+                         field="items")
         allowed = {code for _group, code, _label in delivery.checklist_items()}
         unknown = sorted(code for code, ticked in (items or {}).items() if ticked and code not in allowed)
         if unknown:
@@ -194,11 +202,14 @@ def delivery_record_checklist(*, actor, delivery: Delivery, items: dict, first_s
             raise DomainError(_("The first service is due after the delivery."), code="first_service_past",
                               field="first_service_due")
         before = {"checklist": dict(delivery.checklist), "first_service_due": delivery.first_service_due,
-                  "first_service_km": delivery.first_service_km}
+                  "first_service_km": delivery.first_service_km, "vin": getattr(delivery.checklist_vehicle, "vin", None)}
         delivery.checklist, delivery.first_service_due, delivery.first_service_km = ticked, first_service_due, first_service_km
-        delivery.save(update_fields=bump(delivery, actor, ["checklist", "first_service_due", "first_service_km"]))
+        delivery.checklist_vehicle = car
+        delivery.save(update_fields=bump(delivery, actor, ["checklist", "first_service_due", "first_service_km",
+                                                           "checklist_vehicle"]))
         audit.record_changes(actor=actor, action="deliveries.checklist_recorded", target=delivery, before=before, after={
-            "checklist": ticked, "first_service_due": first_service_due, "first_service_km": first_service_km})
+            "checklist": ticked, "first_service_due": first_service_due, "first_service_km": first_service_km,
+            "vin": car.vin})
     return delivery
 
 
@@ -215,14 +226,18 @@ def delivery_sign(*, actor, delivery: Delivery, signer_name: str, signature_data
     with transaction.atomic():
         delivery = _lock(actor, delivery)
         _require_scheduled(delivery, "signature")
+        car = _order_car(delivery, _("No car is allocated to the order: allocate one before the customer signs."),
+                         field="signature")
         if delivery.checklist_missing:
             raise DomainError(_("Complete the hand-over checklist before the customer signs; still open: %(items)s.")
                               % {"items": "、".join(delivery.checklist_missing)}, code="checklist_incomplete",
                               field="signature")
         delivery.signer_name, delivery.signature_png, delivery.signed_at = signer_name, png, now or clock.now()
-        delivery.save(update_fields=bump(delivery, actor, ["signer_name", "signature_png", "signed_at"]))
+        delivery.signed_vehicle = car
+        delivery.save(update_fields=bump(delivery, actor, ["signer_name", "signature_png", "signed_at",
+                                                           "signed_vehicle"]))
         audit.record(actor=actor, action="deliveries.signed", target=delivery, data={
-            "signer": signer_name, "signature_bytes": len(png), "signed_at": delivery.signed_at})
+            "signer": signer_name, "signature_bytes": len(png), "signed_at": delivery.signed_at, "vin": car.vin})
     return delivery
 
 
@@ -301,10 +316,18 @@ def completion_blockers(delivery: Delivery, order: Order) -> list[DomainError]:
         blockers.append(DomainError(_("The PDI has not been signed off by the workshop."), code="pdi_missing",
                                     field="pdi"))
     missing = delivery.checklist_missing
-    if missing:
+    if delivery.checklist_of_another_car:
+        blockers.append(DomainError(_(
+            "The hand-over checklist was gone through for another car: go through it again for the car now allocated "
+            "(its documents and keys)."), code="checklist_other_car", field="checklist"))
+    elif missing:
         blockers.append(DomainError(_("The hand-over checklist is not complete; still open: %(items)s.")
                                     % {"items": "、".join(missing)}, code="checklist_incomplete", field="checklist"))
-    if not delivery.has_signature:
+    if delivery.signature_of_another_car:
+        blockers.append(DomainError(_(
+            "The customer signed the delivery confirmation for another car: they sign again for the car now "
+            "allocated."), code="signature_other_car", field="signature"))
+    elif not delivery.has_signature:
         blockers.append(DomainError(_("The customer has not signed the delivery confirmation."),
                                     code="signature_missing", field="signature"))
     outstanding = orders_selectors.balance_of(order).outstanding
@@ -331,6 +354,7 @@ def delivery_complete(*, actor, delivery: Delivery, now: dt.datetime | None = No
         delivery = _lock(actor, delivery)
         _require_scheduled(delivery)
         order = Order.objects.select_for_update(of=("self",)).select_related("vehicle").get(pk=delivery.order_id)
+        delivery.order = order
         if order.status not in ACTIVE_STATUSES or order.vehicle_id is None:
             raise DomainError(_("The order is not running or has no car allocated."), code="order_not_deliverable",
                               field="order")

@@ -96,7 +96,7 @@ def _context(request, delivery, **bound) -> dict:
                                             for code, _l in PDI_ITEMS}}),
         "checklist_form": ChecklistForm(items=delivery.checklist_items(), initial={
             "first_service_due": delivery.first_service_due, "first_service_km": delivery.first_service_km,
-            "version": delivery.version, **{f"item_{code}": delivery.checklist.get(code, False)
+            "version": delivery.version, **{f"item_{code}": delivery.checklist_ticked(code)
                                             for _g, code, _l in delivery.checklist_items()}}),
         "signature_form": SignatureForm(initial={"signer_name": delivery.signer_name or delivery.lead.customer.name}),
         "photo_form": PhotoForm(),

@@ -182,3 +182,70 @@ def test_the_migration_gives_signed_pdis_the_car_their_order_holds(consultant, o
     migration.pdi_on_the_order_car(apps, None)
     delivery.refresh_from_db()
     assert delivery.pdi_vehicle_id == order.vehicle_id and delivery.pdi_signed
+
+
+# --- The checklist and the signature belong to the car they were done for ------------------------------
+
+def test_after_a_car_swap_the_checklist_and_signature_are_redone_for_the_new_car(client, consultant, order,
+                                                                                  ready_delivery, advisor,
+                                                                                  signature_url):
+    first_car = order.vehicle
+    assert ready_delivery.checklist_vehicle == first_car and ready_delivery.signed_vehicle == first_car
+    order = reallocate(consultant, order, 4444)
+    delivery = Delivery.objects.get(pk=ready_delivery.pk)
+    assert delivery.checklist_of_another_car and delivery.signature_of_another_car and not delivery.has_signature
+    codes = [b.code for b in services.completion_blockers(delivery, order)]
+    assert {"pdi_other_car", "checklist_other_car", "signature_other_car"} <= set(codes)
+    with pytest.raises(DomainError) as err:
+        services.delivery_complete(actor=consultant, delivery=delivery)
+    assert {"checklist", "signature"} <= set(err.value.fields)
+
+    # The page says why, and the checklist is offered unticked for the new car.
+    client.force_login(consultant)
+    page = client.get(reverse("deliveries:detail", args=[delivery.pk])).content.decode()
+    assert 'data-testid="checklist-other-car"' in page and 'data-testid="signature-other-car"' in page
+    assert 'data-testid="signature"' not in page  # the old signature is not shown as this car's
+    checklist_form = page.split('data-testid="checklist-form"')[1].split("</form>")[0]
+    assert "checked" not in checklist_form
+    body = client.get(f"{API}/deliveries/{delivery.pk}").json()
+    assert (body["checklist_vin"], body["signed_vin"], body["signed"]) == (first_car.vin, first_car.vin, False)
+    assert len(body["checklist_missing"]) == len(delivery.checklist_items())
+
+    # The customer cannot sign again before the checklist is gone through for this car.
+    with pytest.raises(DomainError) as err:
+        services.delivery_sign(actor=consultant, delivery=delivery, signer_name="张三", signature_data_url=signature_url)
+    assert err.value.code == "checklist_incomplete"
+
+    # Redone for the new car: the hand-over goes through.
+    delivery = services.delivery_sign_off_pdi(actor=consultant, delivery=delivery, results=ALL_PDI, inspector=advisor)
+    delivery = services.delivery_record_checklist(actor=consultant, delivery=delivery, items=PETROL_CHECKLIST,
+                                                  first_service_km=5000)
+    delivery = services.delivery_sign(actor=consultant, delivery=delivery, signer_name="张三",
+                                      signature_data_url=signature_url)
+    assert delivery.checklist_vehicle == order.vehicle and delivery.signed_vehicle == order.vehicle
+    assert services.completion_blockers(delivery, order) == []
+    services.delivery_complete(actor=consultant, delivery=delivery)
+    assert AuditEntry.objects.get(action="deliveries.signed", target_id=delivery.pk,
+                                  data__vin=order.vehicle.vin).data["signer"] == "张三"
+
+
+def test_no_checklist_or_signature_while_the_order_has_no_car(consultant, order, delivery, signature_url):
+    orders.order_release_vehicle(actor=consultant, order=order, reason="车有划痕")
+    for attempt in (lambda: services.delivery_record_checklist(actor=consultant, delivery=delivery,
+                                                               items=PETROL_CHECKLIST, first_service_km=5000),
+                    lambda: services.delivery_sign(actor=consultant, delivery=delivery, signer_name="张三",
+                                                   signature_data_url=signature_url)):
+        with pytest.raises(DomainError) as err:
+            attempt()
+        assert err.value.code == "vehicle_not_allocated"
+
+
+def test_the_migration_gives_checklists_and_signatures_the_car_their_order_holds(consultant, order, ready_delivery):
+    from django.apps import apps
+
+    migration = importlib.import_module("showroom.deliveries.migrations.0004_checklist_signed_vehicle")
+    Delivery.objects.filter(pk=ready_delivery.pk).update(checklist_vehicle=None, signed_vehicle=None)
+    migration.done_for_the_order_car(apps, None)
+    delivery = Delivery.objects.get(pk=ready_delivery.pk)
+    assert delivery.checklist_vehicle_id == delivery.signed_vehicle_id == order.vehicle_id
+    assert not delivery.checklist_missing and delivery.has_signature

@@ -1,6 +1,6 @@
-"""Demo data of the deliveries app (see settings.DEMO_EXTENSIONS): hand-overs of the last days and this week, each
+"""Demo data of the deliveries app (see settings.DEMO_EXTENSIONS): hand-overs of the last days, each
 with the PDI, the checklist, the customer's drawn signature and a ceremony photo drawn in code, and deliveries still
-to come. Orders with a car and the money in (from the orders demo) are delivered first; when there are too few, leads
+to come this week (the workbench's "this week" cards; the next week's first days once this one is nearly over). Orders with a car and the money in (from the orders demo) are delivered first; when there are too few, leads
 at the quote step sign an order for a car in stock. Everything goes through the services; no lead moves backwards."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from showroom.accounts.models import Role, User
 from showroom.catalog.models import Powertrain
@@ -24,10 +25,13 @@ from showroom.testdrives.signature import as_data_url, drawn_signature, encode_p
 
 from . import services
 from .models import CHECKLIST_ITEMS, PDI_ITEMS, Delivery
+from .selectors import week_start
 
-# (days ago the car was handed over, or None for a delivery still to come; days ahead for those)
+# Days ago the cars were handed over; how many deliveries stay booked, on the days left of this week (Monday to Sunday,
+# the workbench's "this week" cards) and, when the week is nearly over, on the first days of the next.
 COMPLETED_DAYS_AGO = (12, 10, 8, 5, 3, 1, 0)
-UPCOMING_DAYS_AHEAD = (1, 2, 4)
+UPCOMING = 3
+HOURS = (10, 14, 16)
 PLACES = ("交车区1号位", "交车区2号位", "VIP交车间")
 PDI_NOTES = ("", "", "右后轮胎压已调整至2.5bar", "车载系统已升级至最新版本")
 
@@ -100,6 +104,25 @@ def _sign_for_stock(store, sellers, wanted: int, rng, when: dt.datetime) -> list
     return made
 
 
+def booking_times(now: dt.datetime, count: int, rng) -> list[dt.datetime]:
+    """`count` appointments still to come, spread over the days left of this week (from today), each at an hour of
+    HOURS not yet past; the next week's first days only for what does not fit."""
+    today = clock.today()
+    sunday = week_start(today) + dt.timedelta(days=6)
+    days, day = [], today
+    while len(days) < count or day <= sunday:
+        hours = [h for h in HOURS if clock.at_local(day, h) > now]
+        if hours:
+            days.append((day, hours))
+        day += dt.timedelta(days=1)
+    this_week = [entry for entry in days if entry[0] <= sunday]
+    if len(this_week) >= count:
+        chosen = [this_week[i * len(this_week) // count] for i in range(count)]
+    else:
+        chosen = days[:count]
+    return [clock.at_local(day, rng.choice(hours)) for day, hours in chosen]
+
+
 def _pay_up(order: Order, when: dt.datetime) -> None:
     outstanding = balance_of(order).outstanding
     if outstanding > 0:
@@ -144,23 +167,25 @@ def seed(*, store, rng) -> list[str]:
     # The orders demo's paid-up orders are handed over, its others only booked: their open balances stay as they are.
     ready = _ready_orders(store, sellers)
     paid = [o for o in ready if balance_of(o).outstanding == 0][:len(COMPLETED_DAYS_AGO)]
-    unpaid = [o for o in ready if o not in paid][:len(UPCOMING_DAYS_AHEAD)]
-    missing = len(COMPLETED_DAYS_AGO) + len(UPCOMING_DAYS_AHEAD) - len(paid) - len(unpaid)
+    unpaid = [o for o in ready if o not in paid][:UPCOMING]
+    missing = len(COMPLETED_DAYS_AGO) + UPCOMING - len(paid) - len(unpaid)
     own = _sign_for_stock(store, sellers, missing, rng, now - dt.timedelta(days=20)) if missing > 0 else []
     # However few cars there are, two deliveries stay booked for the coming days.
     reserve = max(0, min(2, len(own)) - len(unpaid))
     for_completion = paid + own[:len(own) - reserve]
     to_complete = for_completion[:len(COMPLETED_DAYS_AGO)]
     to_book = unpaid + for_completion[len(COMPLETED_DAYS_AGO):] + own[len(own) - reserve:]
-    completed = upcoming = 0
+    completed = upcoming = this_week = 0
     plans = [(order, now - dt.timedelta(days=d, hours=2), True) for order, d in zip(to_complete, COMPLETED_DAYS_AGO,
                                                                                      strict=False)]
-    plans += [(order, clock.at_local(clock.today() + dt.timedelta(days=d), rng.choice((10, 14, 16))), False)
-              for order, d in zip(to_book, UPCOMING_DAYS_AHEAD, strict=False)]
+    plans += [(order, at, False) for order, at in zip(to_book, booking_times(now, UPCOMING, rng), strict=False)]
+    sunday = week_start(clock.today()) + dt.timedelta(days=6)
     for n, (order, at, complete) in enumerate(plans):
         done = _attempt(lambda order=order, at=at, complete=complete, n=n: _hand_over(
             order=order, advisor=advisor, at=at, place=PLACES[n % len(PLACES)], seed=n, complete=complete))
         if done is not None:
             completed += complete
             upcoming += not complete
-    return [f"Deliveries: {completed} handed over (signed, with photos), {upcoming} booked for the coming days"]
+            this_week += not complete and timezone.localtime(at).date() <= sunday
+    return [f"Deliveries: {completed} handed over (signed, with photos), {upcoming} booked for the coming days "
+            f"({this_week} this week)"]

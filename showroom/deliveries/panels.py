@@ -1,8 +1,11 @@
 """The delivery cards on the lead page, the consultant's workbench and the manager's page."""
 
+import datetime as dt
+
 from django.utils.translation import gettext as _
 
 from showroom.accounts.capabilities import Capability, can, sees_whole_store
+from showroom.core import clock
 from showroom.leads.models import Stage, Status
 from showroom.leads.services import lead_allowed_actions
 from showroom.orders import selectors as orders
@@ -27,23 +30,28 @@ def lead_panel(request, lead) -> dict | None:
     return {"template": "deliveries/_lead_panel.html", "delivery": None, "can_schedule": ready} if ready else None
 
 
+def _week_card(title, rows, **extra) -> dict:
+    first = selectors.week_start(clock.today())
+    return {"template": "deliveries/_upcoming_panel.html", "deliveries": rows, "title": title,
+            "today_start": clock.start_of_day(clock.today()), "next_week": first + dt.timedelta(days=7), **extra}
+
+
 def workbench_panel(request) -> dict | None:
-    """The consultant's deliveries of the coming week (one query)."""
+    """The consultant's deliveries of this calendar week still to hand over (one query)."""
     user = request.user
     if not can(user, Capability.WORK_LEADS):
         return None
     # By the delivery's consultant: the database starts from the week's deliveries, not from the consultant's leads.
-    rows = list(selectors.upcoming(user).filter(consultant_id=user.pk, store_id=user.store_id)[:SHOWN])
+    rows = list(selectors.this_week_still_open(user).filter(consultant_id=user.pk, store_id=user.store_id)[:SHOWN])
     if not rows:
         return None
-    return {"template": "deliveries/_upcoming_panel.html", "deliveries": rows, "title": _("My deliveries this week")}
+    return _week_card(_("My deliveries this week"), rows)
 
 
 def manager_panel(request) -> dict | None:
-    """The store's deliveries of the coming week (one query)."""
+    """The store's deliveries of this calendar week still to hand over (one query)."""
     user = request.user
     if not sees_whole_store(user):
         return None
-    rows = list(selectors.upcoming(user)[:SHOWN])
-    return {"template": "deliveries/_upcoming_panel.html", "deliveries": rows, "title": _("Deliveries this week"),
-            "show_consultant": True}
+    return _week_card(_("Deliveries this week"), list(selectors.this_week_still_open(user)[:SHOWN]),
+                      show_consultant=True)

@@ -58,10 +58,12 @@ def service_advisors(store_id: int | None) -> list[User]:
     return list(User.objects.filter(store_id=store_id, role=Role.SERVICE_ADVISOR, is_active=True).order_by("full_name", "pk"))
 
 
-def upcoming(actor, days: int = 7) -> QuerySet[Delivery]:
-    """Deliveries still to hand over from today for `days` days (the workbench and the manager's page)."""
-    start = clock.start_of_day(clock.today())
+def this_week_still_open(actor) -> QuerySet[Delivery]:
+    """The deliveries of this calendar week (Monday to Sunday, store time, the days of the week page) still to hand
+    over, in the order they happen: those of the days gone by first, as they are overdue (the workbench and the
+    manager's page)."""
+    start = clock.start_of_day(week_start(clock.today()))
     return (deliveries_for(actor).filter(status=DeliveryStatus.SCHEDULED, scheduled_at__gte=start,
-                                         scheduled_at__lt=start + dt.timedelta(days=days))
+                                         scheduled_at__lt=start + dt.timedelta(days=7))
             .select_related("lead__customer", "order__vehicle__trim__series", "consultant").defer("signature_png")
             .order_by("scheduled_at", "pk"))

@@ -200,3 +200,28 @@ def test_the_workbench_and_manager_cards_list_the_coming_deliveries(client, cons
     assert f'data-delivery="{delivery.pk}"' in client.get(reverse("followups:workbench_cards")).content.decode()
     client.force_login(manager)
     assert f'data-delivery="{delivery.pk}"' in client.get(reverse("leads:manager")).content.decode()
+
+
+def test_the_this_week_cards_cover_monday_to_sunday_like_the_week_page(client, consultant, manager, trim, advisor,
+                                                                        frozen, quote_settings):
+    """Tuesday 10 March: Monday's hand-over still to do, Sunday night's are this week; next Monday's is not (though
+    within seven days), and it is on the week page of next week the card links to."""
+    assert TODAY.weekday() == 1
+    booked = {}
+    for n, (day, hour) in enumerate(((-1, 15), (5, 20), (6, 10))):
+        lead, _order = ordered_lead(consultant, trim, name=f"客户{n}", mobile=f"1390000{n:04d}")
+        booked[day] = services.delivery_schedule(
+            actor=consultant, lead=lead, scheduled_at=at(TODAY + dt.timedelta(days=day), hour), place="交车区",
+            service_advisor=advisor, now=at(TODAY - dt.timedelta(days=3), 9))
+    monday, sunday, next_monday = booked[-1], booked[5], booked[6]
+    for user, url in ((consultant, reverse("followups:workbench_cards")), (manager, reverse("leads:manager"))):
+        client.force_login(user)
+        card = client.get(url).content.decode().split('data-testid="deliveries-upcoming"')[1]
+        assert f'data-delivery="{monday.pk}"' in card and f'data-delivery="{sunday.pk}"' in card
+        assert f'data-delivery="{next_monday.pk}"' not in card
+        assert card.count('data-testid="delivery-overdue"') == 1  # Monday's, not handed over yet
+        assert "?week=2026-03-16" in card
+        this_week = client.get(reverse("deliveries:week")).content.decode()
+        assert f'data-delivery="{sunday.pk}"' in this_week and f'data-delivery="{next_monday.pk}"' not in this_week
+        next_week = client.get(reverse("deliveries:week"), {"week": "2026-03-16"}).content.decode()
+        assert f'data-delivery="{next_monday.pk}"' in next_week

@@ -2,6 +2,7 @@
 answered surveys with a case for the manager, and a referral lead — with no lead moved backwards."""
 
 import datetime as dt
+import random
 import zoneinfo
 
 import pytest
@@ -19,6 +20,7 @@ from showroom.aftercare.models import (
     SurveyStatus,
 )
 from showroom.core.choices import Source
+from showroom.deliveries.demo import booking_times
 from showroom.deliveries.models import Delivery, DeliveryStatus
 from showroom.deliveries.photos import check_photo
 from showroom.leads.models import Stage, StageTransition, Status
@@ -56,3 +58,27 @@ def test_the_demo_hands_cars_over_and_looks_after_the_owners(demo):
 
 def test_the_demo_moves_no_lead_backwards(demo):
     assert not StageTransition.objects.filter(to_stage__lt=F("from_stage")).exists()
+
+
+def test_the_demo_books_its_coming_deliveries_this_week(demo):
+    week = AFTERNOON.date() - dt.timedelta(days=AFTERNOON.weekday())
+    booked = Delivery.objects.filter(status=DeliveryStatus.SCHEDULED)
+    assert booked.count() >= 2
+    for delivery in booked:
+        day = delivery.scheduled_at.astimezone(SHANGHAI)
+        assert day > AFTERNOON and day.date() < week + dt.timedelta(days=7)
+    line = next(line for line in demo.extensions if line.startswith("Deliveries:"))
+    assert f"{booked.count()} booked for the coming days ({booked.count()} this week)" in line
+
+
+@pytest.mark.parametrize(("now", "days"), [
+    (dt.datetime(2026, 3, 18, 15, 5), ["2026-03-18", "2026-03-19", "2026-03-21"]),  # Wednesday: this week
+    (dt.datetime(2026, 3, 21, 9, 0), ["2026-03-21", "2026-03-22", "2026-03-23"]),  # Saturday: Monday for the last
+    (dt.datetime(2026, 3, 22, 17, 0), ["2026-03-23", "2026-03-24", "2026-03-25"]),  # Sunday evening: next week
+])
+def test_the_coming_deliveries_fall_in_the_days_left_of_the_week(now, days):
+    now = now.replace(tzinfo=SHANGHAI)
+    with time_machine.travel(now, tick=False):
+        times = booking_times(now, 3, random.Random(1))
+    assert [t.astimezone(SHANGHAI).date().isoformat() for t in times] == days
+    assert all(t > now for t in times)

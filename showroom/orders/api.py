@@ -1,5 +1,5 @@
-"""Orders over JSON under /api/v1/: signing from a quote, payments with receipts, the car (candidates, allocation,
-release, factory order), changes after signing and the cancellation.
+"""Orders over JSON under /api/v1/: signing from a quote, payments with receipts (and a manager's void of one), the car
+(candidates, allocation, release, factory order), changes after signing and the cancellation.
 
 Every endpoint calls the same selectors and services as the pages; an order the caller may not see is a 404, a
 refused step a 4xx naming the field, a car taken first by another order a 409.
@@ -126,10 +126,18 @@ class PaymentOut(Schema):
     received_at: dt.datetime
     received_by_id: int | None
     notes: str
+    void: bool = Field(..., description="Voided by a manager: kept, but no longer counted in the balance.")
+    voided_at: dt.datetime | None
+    voided_by_id: int | None
+    void_reason: str
 
     @staticmethod
     def resolve_kind_label(obj) -> str:
         return str(PaymentKind(obj.kind).label)
+
+    @staticmethod
+    def resolve_void(obj) -> bool:
+        return obj.is_void
 
 
 class CancellationOut(Schema):
@@ -282,6 +290,16 @@ def payments(request, order_id: Id):
 def add_payment(request, order_id: Id, payload: PaymentIn):
     """Take a payment and issue its receipt; more than the outstanding balance is refused."""
     return Reply(201, services.payment_record(actor=request.auth, order=_order(request, order_id), **payload.dict()))
+
+
+@router.post("/orders/{order_id}/payments/{payment_id}/void", response=PaymentOut)
+def void_payment(request, order_id: Id, payment_id: Id, payload: OrderReasonIn):
+    """A manager voids a payment taken by mistake, with the reason: it stays listed, marked void, and no longer counts
+    in the balance. Refunds, payments already void (409) and a delivered or cancelled order's are refused."""
+    order = _order(request, order_id)
+    with fields_renamed({"payment": "payment_id"}):
+        return services.payment_void(actor=request.auth, payment=selectors.order_payment_get(request.auth, order, payment_id),
+                                     reason=payload.reason)
 
 
 @router.get("/orders/{order_id}/allocation/candidates", response=list[VehicleRef])

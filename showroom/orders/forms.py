@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from showroom.core.forms import DateField, StyledForm, VersionField
+from showroom.core.templatetags.money import yuan
 from showroom.leads.forms import MoneyField
 
 from .models import CancelledBy, DepositKind, OrderStatus, PaymentKind, PaymentMethod
@@ -42,6 +43,19 @@ class ConfirmForm(StyledForm):
 
 class ReasonForm(StyledForm):
     reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class VoidForm(StyledForm):
+    """A manager voids one of the order's payments; the list offers those still counting (the service decides)."""
+
+    payment = forms.IntegerField(label=_("Payment to void"), widget=forms.Select)
+    reason = forms.CharField(label=_("Reason for voiding"), max_length=300)
+
+    def __init__(self, *args, payments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["payment"].widget.choices = [("", "—")] + [
+            (p.pk, f"{p.receipt_number} · {p.get_kind_display()} · {yuan(p.amount)}")
+            for p in payments if p.voidable]
 
 
 class FactoryOrderForm(StyledForm):

@@ -175,6 +175,12 @@ class Payment(models.Model):
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("received by"), null=True,
                                     on_delete=models.SET_NULL, related_name="+")
     notes = models.CharField(_("notes"), max_length=300, blank=True)
+    # A payment taken by mistake (a mistyped amount, the wrong order) is voided by a manager, never deleted: it stays
+    # on the order and its receipt, marked void, and no longer counts in the balance.
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("voided by"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    void_reason = models.CharField(_("reason for voiding"), max_length=300, blank=True)
 
     objects = ScopedManager()
 
@@ -185,6 +191,9 @@ class Payment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["store", "receipt_number"], name="payment_receipt_unique_per_store"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            # A void payment says when and why; a valid one has neither.
+            models.CheckConstraint(condition=Q(voided_at__isnull=True, void_reason="")
+                                   | (Q(voided_at__isnull=False) & ~Q(void_reason="")), name="payment_void_with_reason"),
         ]
         indexes = [models.Index(fields=["order", "received_at"], name="payment_order")]
 
@@ -194,6 +203,15 @@ class Payment(models.Model):
     @property
     def is_refund(self) -> bool:
         return self.kind == PaymentKind.REFUND
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None
+
+    @property
+    def voidable(self) -> bool:
+        """A payment received and still counting (a refund is never voided); the order's state is the service's."""
+        return not self.is_refund and not self.is_void
 
 
 class Cancellation(models.Model):

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Case, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
+from showroom.core.errors import NotFound
 from showroom.core.money import to_fen
 from showroom.core.scoping import get_visible
 from showroom.inventory import selectors as stock
@@ -41,7 +42,7 @@ class Balance:
 
 
 def _sum(kinds=None, exclude=None) -> Sum:
-    condition = Q()
+    condition = Q(voided_at__isnull=True)  # a voided payment stays listed but counts for nothing
     if kinds:
         condition &= Q(kind__in=kinds)
     if exclude:
@@ -119,14 +120,22 @@ def orders_for_lead(actor, lead) -> QuerySet[Order]:
 
 
 def payments_for(actor, order: Order) -> QuerySet[Payment]:
-    """The order's payments and refunds with their receipt numbers, oldest first."""
-    return Payment.objects.visible_to(actor).filter(order_id=order.pk).select_related("received_by")
+    """The order's payments and refunds with their receipt numbers, oldest first, the voided ones too."""
+    return Payment.objects.visible_to(actor).filter(order_id=order.pk).select_related("received_by", "voided_by")
+
+
+def order_payment_get(actor, order: Order, pk) -> Payment:
+    """One payment of this order the actor may see; NotFound otherwise (another order's payment too)."""
+    payment = get_visible(Payment, actor, pk)
+    if payment.order_id != order.pk:
+        raise NotFound()
+    return payment
 
 
 def payment_get(actor, pk) -> Payment:
     """One payment (for its printed receipt) the actor may see; NotFound otherwise."""
     return get_visible(Payment, actor, pk, select_related=(
-        "order__lead__customer", "order__trim__series", "order__store", "received_by"))
+        "order__lead__customer", "order__trim__series", "order__store", "received_by", "voided_by"))
 
 
 def change_requests_for(actor, order: Order) -> QuerySet[ChangeRequest]:

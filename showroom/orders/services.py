@@ -274,6 +274,38 @@ def payment_record(*, actor, order: Order, kind: str, method: str, amount, refer
     return payment
 
 
+def payment_void(*, actor, payment: Payment | int, reason: str) -> Payment:
+    """Void a payment taken by mistake (a mistyped amount, the wrong order): a sales manager's decision, with the
+    reason. The payment and its receipt stay, marked void, and no longer count in the balance; an order whose deposit
+    is no longer paid in full goes back from "deposit paid" to "signed". Refunds, payments already void and the
+    payments of a delivered or cancelled order cannot be voided."""
+    reason = _text(reason, "reason", required=True)
+    with transaction.atomic():
+        order_id = get_visible(Payment, actor, getattr(payment, "pk", payment)).order_id
+        # The order first, as payment_record locks it: a void and a payment of one order never overlap.
+        order = _lock_order(actor, Order(pk=order_id))
+        if not may_approve(actor):
+            raise PermissionDenied(_("Only a sales manager can void a payment."))
+        payment = Payment.objects.select_for_update().get(pk=getattr(payment, "pk", payment))
+        if payment.is_refund:
+            raise DomainError(_("A refund cannot be voided."), code="refund_not_voidable", field="payment")
+        if payment.is_void:
+            raise Conflict(_("Payment %(receipt)s is already void.") % {"receipt": payment.receipt_number},
+                           code="payment_already_void", field="payment")
+        _require_active(order, "payment")
+        before = balance_of(order)
+        payment.voided_at, payment.voided_by, payment.void_reason = clock.now(), actor, reason
+        payment.save(update_fields=["voided_at", "voided_by", "void_reason"])
+        after = balance_of(order)
+        audit.record(actor=actor, action="orders.payment_voided", target=order, data={
+            "receipt": payment.receipt_number, "kind": payment.kind, "method": payment.method, "amount": payment.amount,
+            "reason": reason, "outstanding": [before.outstanding, after.outstanding]})
+        # The reverse of payment_record's step: "deposit paid" holds only while the agreed deposit is paid in full.
+        if order.status == OrderStatus.DEPOSIT_PAID and after.deposit_paid < order.deposit_amount:
+            _set_status(actor, order, OrderStatus.SIGNED)
+    return payment
+
+
 def _within_agreed(amount: Decimal, agreed: Decimal, paid: Decimal, *, code: str, message: str) -> None:
     """Refuse more of a kind of payment than the contract agreed (the deposit, the loan, the trade-in value)."""
     still_open = agreed - paid
@@ -284,7 +316,8 @@ def _within_agreed(amount: Decimal, agreed: Decimal, paid: Decimal, *, code: str
 
 def _paid_as(order: Order, kind: str) -> Decimal:
     """What the order has received as this kind of payment."""
-    total = Payment.objects.filter(order_id=order.pk, kind=kind).aggregate(total=Sum("amount"))["total"]
+    total = (Payment.objects.filter(order_id=order.pk, kind=kind, voided_at__isnull=True)
+             .aggregate(total=Sum("amount"))["total"])
     return to_fen(total or ZERO)
 
 
@@ -680,4 +713,5 @@ def order_allowed_actions(*, actor, order: Order, outstanding: Decimal) -> dict[
         "change": works and active,
         "cancel": works and active,
         "approve": may_approve(actor),
+        "void": works and active and may_approve(actor),
     }

@@ -8,6 +8,7 @@ urlpatterns = [
     path("leads/<int:lead_id>/sign/", views.sign, name="sign"),
     path("<int:pk>/", views.order_detail, name="detail"),
     path("<int:pk>/pay/", views.pay, name="pay"),
+    path("<int:pk>/void-payment/", views.void_payment, name="void_payment"),
     path("<int:pk>/allocate/", views.allocate, name="allocate"),
     path("<int:pk>/release/", views.release, name="release"),
     path("<int:pk>/factory-order/", views.factory_order, name="factory_order"),

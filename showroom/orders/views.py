@@ -33,6 +33,7 @@ from .forms import (
     PaymentForm,
     ReasonForm,
     SignForm,
+    VoidForm,
 )
 from .models import CancelledBy, OrderStatus
 from .receipts import amount_in_capitals
@@ -132,6 +133,8 @@ def _order_page(request, order, *, status: int = 200, **forms):
         "factory_form": forms.get("factory_form") or FactoryOrderForm(),
         "cancel_form": forms.get("cancel_form") or CancelForm(initial={"cancelled_by": CancelledBy.BUYER}),
         "decide_form": DecideForm(),
+        "void_form": forms.get("void_form") or VoidForm(payments=payments),
+        "voidable": any(p.voidable for p in payments),
         "refund_preview": {who: services.refund_rule(order.deposit_kind, who, balance.deposit_paid)
                            for who in CancelledBy.values},
         "error": forms.get("error"),
@@ -166,6 +169,18 @@ _post_action = form_steps(load=_order, page=_refused, success_url=_detail_url)
 def pay(user, order, data, form):
     """Take a payment and issue its receipt."""
     services.payment_record(actor=user, order=order, **data)
+
+
+def _void_choices(user, order) -> dict:
+    return {"payments": list(selectors.payments_for(user, order))}
+
+
+@_post_action(VoidForm, "void_form", gettext_lazy("Payment voided; it no longer counts in the balance."),
+              form_kwargs=_void_choices)
+def void_payment(user, order, data, form):
+    """A manager voids a payment of the order taken by mistake, with the reason."""
+    payment = selectors.order_payment_get(user, order, data["payment"])
+    services.payment_void(actor=user, payment=payment, reason=data["reason"])
 
 
 @_post_action(AllocateForm, "allocate_form", gettext_lazy("Car allocated and reserved for the order."))

@@ -1,7 +1,8 @@
 """Demo data of the quotes app (see settings.DEMO_EXTENSIONS): the store's quote settings, an insurance rate table,
-floor prices, the unified-price trims (A5L, Q6L e-tron: 融合直售), finance promotions; and on the demo leads at or
-past the quote step, quote versions (issued, superseded, awaiting approval, approved, rejected), negotiation rounds
-and a decline. Leads at the order step get one issued quote, left for the orders demo to accept. Everything goes
+floor prices, the unified-price trims (A5L: 融合直售), finance promotions; and on the demo leads at or past the quote
+step, quote versions (issued, superseded, awaiting approval, approved, rejected), negotiation rounds and a decline.
+The first lead at negotiation weighs the Q6L e-tron against a Tesla: its two versions show the NEV purchase-tax
+reduction at its cap and, below ¥339,000, the plain half of the tax. Leads at the order step get one issued quote, left for the orders demo to accept. Everything goes
 through the services; no lead is moved (they already stand at or past "Quote and negotiation")."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from showroom.accounts.models import User
-from showroom.catalog.models import ColourKind
+from showroom.catalog.models import ColourKind, Powertrain
 from showroom.catalog.selectors import accessories_fitting, colours_for, options_for, trims_for
 from showroom.core import clock
 from showroom.core.errors import DomainError
@@ -34,6 +35,10 @@ ANSWERS = (
 )
 SAID = ("别家店便宜一万", "首付想低一点", "旧车想多卖点", "能不能送保养", "再考虑一下")
 COMPETITORS = ("宝马", "奔驰", "特斯拉", "沃尔沃", "理想")
+UNIFIED_SERIES = ("A5L",)
+# The vehicle price the EV story's second version comes down to: below ¥339,000 the NEV purchase-tax reduction is the
+# plain half of the tax, under its ¥15,000 cap (2026–2027), where the first version's price shows the cap.
+EV_TARGET_PRICE = Decimal("333000")
 
 
 def _attempt(step):
@@ -57,7 +62,8 @@ def _settings(store, manager, own_trims, rng) -> None:
     sales1 = User.objects.filter(username="sales1").first()
     if sales1:
         services.discount_limit_set(actor=manager, consultant=sales1, amount=Decimal("15000"))
-    unified = [t for t in own_trims if t.series.name in ("A5L", "Q6L e-tron")]
+    # The A5L is sold at the unified national price; the Q6L e-tron is discounted like the rest (the EV price war).
+    unified = [t for t in own_trims if t.series.name in UNIFIED_SERIES]
     for trim in unified:
         services.unified_price_set(actor=manager, trim=trim, unified=True, note="一汽奥迪融合直售，全国统一价")
     for trim in own_trims:
@@ -124,6 +130,23 @@ def _fields(actor, trim, rng, *, unified: bool, discount: Decimal, loan: bool) -
     return fields, lines
 
 
+def _ev_second_version(actor, manager, first) -> int:
+    """The EV buyer holds a Tesla Model Y quote: a second version at EV_TARGET_PRICE, beyond the consultant's limit,
+    approved by the manager. Side by side, the first version shows the capped NEV tax reduction, the second the
+    plain half. Returns the versions made (0 or 1)."""
+    def second_version():
+        second = services.quote_new_version(actor=actor, quote=first)
+        fields, lines = services.quote_inputs(second)
+        fields["discount"] = first.vehicle_price + first.discount - EV_TARGET_PRICE
+        second = services.quote_update(actor=actor, quote=second, fields=fields, lines=lines)
+        request = services.quote_request_approval(actor=actor, quote=second,
+                                                  reason="客户手持特斯拉Model Y报价，电车限时特价，申请特批")
+        services.approval_decide(actor=manager, approval=request, approve=True, comment="同意，纯电车型冲量")
+        return second
+
+    return 1 if _attempt(second_version) is not None else 0
+
+
 def seed(*, store, rng) -> list[str]:
     manager = User.objects.get(username="manager")
     own_trims = list(trims_for(manager).filter(series__brand__is_own=True, is_active=True, series__is_active=True)
@@ -139,12 +162,18 @@ def seed(*, store, rng) -> list[str]:
     # Enough stories for every state, few enough to seed in about two seconds.
     leads = ([lead for lead in leads if lead.stage < Stage.ORDER][:NEGOTIATING]
              + [lead for lead in leads if lead.stage >= Stage.ORDER][:AT_ORDER])
+    # The cheapest electric trim of our own, for a buyer weighing it against a Tesla (the EV story below).
+    ev_trim = min((t for t in own_trims if t.powertrain == Powertrain.ELECTRIC and t.pk not in unified_ids),
+                  key=lambda t: (t.guide_price, t.pk), default=None)
     counts = {"quotes": 0, "pending": 0, "approved": 0, "rejected": 0, "rounds": 0, "order_step": 0}
     competitor_trims = list(trims_for(manager).filter(series__brand__is_own=False, is_active=True).order_by("pk"))
 
     for index, lead in enumerate(leads):
         actor = lead.owner
         trim = rng.choice(own_trims)
+        ev_story = index == 0 and ev_trim is not None and lead.stage < Stage.ORDER
+        if ev_story:
+            trim = ev_trim
         unified = trim.pk in unified_ids
         first_discount = Decimal(rng.choice((3000, 5000, 8000)))
 
@@ -177,6 +206,11 @@ def seed(*, store, rng) -> list[str]:
             if _attempt(lambda actor=actor, lead=lead, f=round_fields: services.negotiation_record(
                     actor=actor, lead=lead, fields=f)):
                 counts["rounds"] += 1
+        if ev_story:
+            made = _ev_second_version(actor, manager, first)
+            counts["quotes"] += made
+            counts["approved"] += made
+            continue
         story = index % 5
         if unified or story == 0:
             continue  # one issued version

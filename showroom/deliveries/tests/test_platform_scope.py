@@ -20,11 +20,6 @@ API = "/api/v1"
 
 
 @pytest.fixture
-def advisor(store):
-    return UserFactory(store=store, role=Role.SERVICE_ADVISOR, username="advisor", full_name="孙师傅")
-
-
-@pytest.fixture
 def platform(store):
     return UserFactory(store=store, role=Role.INTEGRATION, username="autohome", full_name="汽车之家")
 

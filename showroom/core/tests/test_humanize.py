@@ -19,3 +19,9 @@ def test_lateness_reads_in_its_largest_unit(late, label):
     with translation.override("en"):
         assert late_by(now - late, now) == label
 
+
+
+def test_lateness_in_chinese():
+    now = clock.now()
+    with translation.override("zh-hans"):
+        assert late_by(now - timedelta(days=2), now) == "逾期 2 天"

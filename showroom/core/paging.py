@@ -24,13 +24,12 @@ class KeyedPages:
         saves repeating a search that the keys have already done."""
         self.whole = whole.order_by(*ordering)
         self.rows = (whole if rows is None else rows).order_by()
-        self.ordering = tuple(ordering)
         names = ["pk", *dict.fromkeys(name.lstrip("-") for name in ordering if name.lstrip("-") not in ("pk", "id"))]
         keyed = [part.order_by().values_list(*names) for part in (parts or [whole])]
         if len(keyed) == 1:
             self.keys = keyed[0].order_by(*ordering)
         else:
-            self.keys = keyed[0].union(*keyed[1:], all=True).order_by(*[o.replace("pk", "id") for o in ordering])
+            self.keys = keyed[0].union(*keyed[1:], all=True).order_by(*ordering)
 
     def count(self) -> int:
         return self.whole.count()

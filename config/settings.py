@@ -95,6 +95,9 @@ TEMPLATES = [
     },
 ]
 
+# Inputs and selects written in Python, as Django's widget templates write them (showroom.core.widgets).
+FORM_RENDERER = "showroom.core.widgets.WidgetRenderer"
+
 # --- Database ---------------------------------------------------------------------------------
 # SQLite under var/ by default (WAL, BEGIN IMMEDIATE); PostgreSQL in production via DATABASE_URL.
 DEFAULT_SQLITE = f"sqlite:///{VAR_DIR / 'showroom.sqlite3'}"

@@ -112,3 +112,21 @@ def test_an_invalid_store_setting_is_shown_on_its_field(client, store):
     response = client.post(reverse("accounts:store_settings"), data)
     assert response.status_code == 200
     assert b'data-field-error="first_response_hours"' in response.content
+
+
+def test_each_role_sees_its_own_menu_in_its_own_language_page_after_page(client, consultant, manager, receptionist):
+    def menu(user):
+        client.force_login(user)
+        page = client.get(reverse("accounts:password_change")).content.decode()
+        return page[page.index('id="mainnav"'):page.index('data-testid="user-menu"')]
+
+    for _ in range(2):  # the second time from the menu cache
+        ours, managers, reception = menu(consultant), menu(manager), menu(receptionist)
+        assert reverse("followups:workbench") in ours and reverse("leads:manager") not in ours
+        assert reverse("leads:manager") in managers and "Discount approvals" in managers
+        assert reverse("reception:board") in reception and reverse("leads:list") not in reception
+    manager.language = "zh-hans"
+    manager.save(update_fields=["language"])
+    chinese = menu(manager)
+    assert "折扣审批" in chinese and "Discount approvals" not in chinese
+    assert "Workbench" in menu(consultant) and "工作台" not in menu(consultant)

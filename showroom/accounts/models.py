@@ -60,6 +60,12 @@ class Role(models.TextChoices):
     INTEGRATION = "integration", _("Lead platform integration")
 
 
+def user_display_name(full_name: str, first_name: str, last_name: str, username: str) -> str:
+    """How a user is named on every page: the name they go by, else first and last name, else the username (for
+    lists that read users' fields as values rather than as users)."""
+    return full_name or f"{first_name} {last_name}".strip() or username
+
+
 class User(AbstractUser):
     """A person (or a lead platform) who signs in. Everyone but a group admin belongs to one store."""
 
@@ -81,7 +87,7 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.full_name or self.get_full_name() or self.username
+        return user_display_name(self.full_name, self.first_name, self.last_name, self.username)
 
     @property
     def sells(self) -> bool:

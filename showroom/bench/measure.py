@@ -400,7 +400,7 @@ def newhire_samples(c: Cast) -> dict[str, str]:
 
 
 def lookup_cases(c: Cast, rng: random.Random) -> list[Case]:
-    from showroom.customers.selectors import customer_list
+    from showroom.customers.selectors import customer_pages
 
     samples, few = lookup_samples(c, rng), newhire_samples(c)
     consultant, newhire, api_client = _client(c.consultant), _client(c.newhire), Client()  # the API: bearer only
@@ -411,14 +411,14 @@ def lookup_cases(c: Cast, rng: random.Random) -> list[Case]:
     cases = []
     for kind, values in samples.items():
         def selector(i, values=values, actor=c.consultant):
-            return list(customer_list(actor, query=values[i % len(values)])[:25])
+            return customer_pages(actor, query=values[i % len(values)]).rows_and_count(0, 25)
 
         def api(i, values=values, client=api_client, headers=bearer):
             return _get(client, f"/api/v1/customers?q={values[i % len(values)]}", headers)
 
         key, title = f"customer_lookup_{kind}", f"Customer lookup by {titles[kind]}"
         small_values = [few[kind]]
-        cases.append(Case(key, f"{title} (selector)", "selector customers.selectors.customer_list, first 25",
+        cases.append(Case(key, f"{title} (selector)", "selector customers.selectors.customer_pages: first 25 and the count",
                           selector, "lookup", small=lambda v=small_values: selector(0, v, c.newhire)))
         if page:
             def on_page(i, values=values, client=consultant):

@@ -21,6 +21,7 @@ from pydantic import AfterValidator, ConfigDict, field_validator
 
 from .clock import YEARS
 from .errors import DomainError
+from .paging import KeyedPages
 
 
 class BearerToken(HttpBearer):
@@ -112,6 +113,13 @@ class Pagination(PageNumberPagination):
     class Input(Schema):
         page: int = Field(1, ge=1, le=1_000_000)
         page_size: int | None = Field(None, ge=1, le=100)
+
+    def paginate_queryset(self, queryset, pagination: Input, request, **params):
+        if not (isinstance(queryset, KeyedPages) and queryset.counted):
+            return super().paginate_queryset(queryset, pagination, request, **params)
+        size = self._get_page_size(pagination.page_size)
+        items, count = queryset.rows_and_count((pagination.page - 1) * size, size)
+        return {self.items_attribute: items, "count": queryset.count() if count is None else count}
 
 
 @contextmanager

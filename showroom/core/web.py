@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .errors import DomainError, NotFound, PermissionDenied
+from .paging import KeyedPaginator
 
 PAGE_SIZE = 25
 
@@ -59,7 +59,7 @@ def render_form(request, template: str, context: dict, *, partial: str | None = 
 
 def paginate(request, queryset, per_page: int = PAGE_SIZE):
     """The requested page of a list (a bad page number gives the nearest page, never an error)."""
-    paginator = Paginator(queryset, per_page)
+    paginator = KeyedPaginator(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))
 
 

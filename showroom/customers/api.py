@@ -114,8 +114,8 @@ class CustomerFiltersIn(Input):
 def list_customers(request, filters: CustomerFiltersIn = Query(...)):  # noqa: B008
     """Customers you may see; `q` searches name, pinyin (zs finds 张三), full mobile or its last four digits."""
     require(request.auth, Capability.VIEW_CUSTOMERS)  # reception matches by mobile only (GET /visits/match)
-    return selectors.customer_list(request.auth, query=filters.q, owner_id=filters.owner_id, kind=filters.kind or "",
-                                   order=filters.order)
+    return selectors.customer_pages(request.auth, query=filters.q, owner_id=filters.owner_id, kind=filters.kind or "",
+                                    order=filters.order)
 
 
 @router.post("", response={201: CreatedCustomerOut, 200: CreatedCustomerOut})

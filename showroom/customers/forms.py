@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import cache
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -49,10 +51,13 @@ class CustomerFilterForm(StyledForm):
     tag = forms.ChoiceField(label=_("Tag"), required=False)
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORTS)
 
-    def __init__(self, *args, actor, tags: list[str], consultants=None, **kwargs):
+    def __init__(self, *args, actor, tags: Callable[[], list[str]], consultants=None, **kwargs):
+        """`tags` gives the store's tag names when the tag list is shown or a tag is checked: a search typed in the
+        box (htmx, the table only) does neither and reads none."""
         super().__init__(*args, **kwargs)
         self.actor = actor
-        self.fields["tag"].choices = [("", _("All tags")), *((t, t) for t in tags)]
+        tags = cache(tags)  # read once: the select's required check and its options both go through the choices
+        self.fields["tag"].choices = lambda: [("", _("All tags")), *((t, t) for t in tags())]
         if consultants is not None:
             self.fields["owner"].choices = [("", _("All consultants")), (POOL, _("Unassigned pool")),
                                             *((u.pk, u.display_name) for u in consultants)]

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 
+from showroom.accounts.models import user_display_name
 from showroom.audit.models import PiiAccess
+from showroom.core.labels import choice_labels
+from showroom.core.paging import KeyedPages
 
-from .models import ConsentRecord, Customer, Tag
+from .identity import mask_id_number, mask_mobile
+from .models import ConsentRecord, Customer, CustomerKind, Tag
 
 _DIGITS = re.compile(r"^\+?[\d\s-]+$")
 _LATIN = re.compile(r"^[A-Za-z\s]+$")
@@ -25,21 +29,36 @@ def search_filter(query: str, prefix: str = "") -> Q | None:
     alternatives = name_search_alternatives(query, prefix)
     if alternatives:
         return alternatives[0] if len(alternatives) == 1 else alternatives[0] | alternatives[1]
-    text = (query or "").strip()
-    if not text:
+    number = _typed_number(query)
+    if number is None:
         return None
-    if _DIGITS.match(text):
-        digits = re.sub(r"\D", "", text)
-        if digits.startswith("86") and len(digits) == 13:
-            digits = digits[2:]
-        elif digits.startswith("0086") and len(digits) == 15:
-            digits = digits[4:]
-        if len(digits) == 11:
-            return Q(**{f"{prefix}mobile": digits})
-        if len(digits) == 4:
-            return Q(**{f"{prefix}mobile_last4": digits})
-        return _prefix(f"{prefix}mobile", digits)
-    return None
+    kind, digits = number
+    if kind == "mobile":
+        return Q(**{f"{prefix}mobile": digits})
+    if kind == "last4":
+        return Q(**{f"{prefix}mobile_last4": digits})
+    return _prefix(f"{prefix}mobile", digits)
+
+
+def _typed_number(query: str) -> tuple[str, str] | None:
+    """A number typed in the search box as ("mobile" | "last4" | "start", its digits): a full mainland mobile
+    (with or without +86), the last four digits (尾号), or the start of a number; None for anything else."""
+    text = (query or "").strip()
+    if not text or not _DIGITS.match(text):
+        return None
+    digits = re.sub(r"\D", "", text)
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    elif digits.startswith("0086") and len(digits) == 15:
+        digits = digits[4:]
+    return ({11: "mobile", 4: "last4"}.get(len(digits), "start"), digits)
+
+
+def _few_matches(query: str) -> bool:
+    """A search whose matches the database reads and sorts in full for any page: a name (no index serves its
+    order), a full mobile or its last four digits (a handful of customers); not the start of a number."""
+    number = _typed_number(query)
+    return bool(name_search_alternatives(query)) or (number is not None and number[0] != "start")
 
 
 def name_search_alternatives(query: str, prefix: str = "") -> list[Q] | None:
@@ -67,14 +86,63 @@ def customers_for(actor) -> QuerySet[Customer]:
     return Customer.objects.visible_to(actor)
 
 
-def customer_table(actor, **filters) -> QuerySet[Customer]:
-    """The customer list page: `customer_list` with each row's tags (as `tag_list`, read without a queryset a row)."""
-    return customer_list(actor, **filters).prefetch_related(Prefetch("tags", to_attr="tag_list"))
+SORTS = ("-created_at", "created_at", "name_pinyin", "-name_pinyin", "-updated_at")
 
 
-def customer_list(actor, *, query: str = "", owner_id: int | None = None, kind: str = "", tag: str = "",
-                  order: str = "-created_at", unassigned: bool = False) -> QuerySet[Customer]:
-    """The customer list page and API: scoped, searched, filtered and sorted."""
+def customer_pages(actor, *, table: bool = False, **filters) -> KeyedPages:
+    """The customer list page and API, a page at a time: the page's keys from the scoped, searched, filtered query,
+    then its rows: customers with their consultant, or with `table` the page's table rows (customer_table_rows).
+    A search for a name or a number counts its matches in the same query (KeyedPages `counted`): two queries a page
+    instead of three, and the visibility rule of a consultant, six branches with a name search, built and compiled
+    once. The rows are read by id without the scope: the ids come from the scoped keys, and the scope repeated on
+    a list of ids made SQLite read all of a consultant's customers (0.1 -> 5 ms)."""
+    order = filters.pop("order", "-created_at")
+    return KeyedPages(_customers(actor, **filters), _ordering(order),
+                      rows=customer_table_rows if table else Customer.objects.select_related("owner"),
+                      counted=_few_matches(filters.get("query", "")))
+
+
+_TABLE_FIELDS = ("pk", "name", "kind", "contact_name", "mobile", "id_number", "city", "district", "source",
+                 "created_at", "owner_id", "owner__full_name", "owner__first_name", "owner__last_name",
+                 "owner__username", "tags__name")
+
+
+def customer_table_rows(ids: list[int]) -> list[dict]:
+    """The customer list page's rows of these customers, in the order of `ids`: what its table shows (the masked
+    mobile and ID number, choice labels, tag names, the consultant's name), read as values in one query (a row a
+    tag). Customers as model instances with their consultant and prefetched tags took three times as long."""
+    kinds, sources = choice_labels(Customer, "kind"), choice_labels(Customer, "source")
+    rows: dict[int, dict] = {}
+    for v in Customer.objects.filter(pk__in=ids).order_by("pk", "tags__name").values(*_TABLE_FIELDS):
+        row = rows.get(v["pk"])
+        if row is None:
+            row = rows[v["pk"]] = {
+                "pk": v["pk"], "name": v["name"], "contact_name": v["contact_name"],
+                "company": v["kind"] == CustomerKind.COMPANY, "kind": kinds.get(v["kind"], v["kind"]),
+                "masked_mobile": mask_mobile(v["mobile"]), "masked_id_number": mask_id_number(v["id_number"]),
+                "city": v["city"], "district": v["district"],
+                "source": sources.get(v["source"], v["source"]) if v["source"] else "",
+                "tags": [], "created_at": v["created_at"],
+                "consultant": v["owner_id"] and user_display_name(
+                    v["owner__full_name"], v["owner__first_name"], v["owner__last_name"], v["owner__username"]),
+            }
+        if v["tags__name"] is not None:
+            row["tags"].append(v["tags__name"])
+    return [rows[pk] for pk in ids if pk in rows]
+
+
+def customer_list(actor, *, order: str = "-created_at", **filters) -> QuerySet[Customer]:
+    """The customers the actor may see, searched, filtered and sorted, with their consultant (the export, the
+    merge candidates)."""
+    return _customers(actor, **filters).select_related("owner").order_by(*_ordering(order))
+
+
+def _ordering(order: str) -> list[str]:
+    return [order if order in SORTS else "-created_at", "-id"]
+
+
+def _customers(actor, *, query: str = "", owner_id: int | None = None, kind: str = "", tag: str = "",
+               unassigned: bool = False) -> QuerySet[Customer]:
     names = name_search_alternatives(query)
     if names:
         qs = Customer.objects.visible_to(actor, matching=names)
@@ -83,7 +151,6 @@ def customer_list(actor, *, query: str = "", owner_id: int | None = None, kind: 
         condition = search_filter(query)
         if condition is not None:
             qs = qs.filter(condition)
-    qs = qs.select_related("owner")
     if owner_id:
         qs = qs.filter(owner_id=owner_id)
     elif unassigned:
@@ -92,8 +159,7 @@ def customer_list(actor, *, query: str = "", owner_id: int | None = None, kind: 
         qs = qs.filter(kind=kind)
     if tag:
         qs = qs.filter(tags__name=tag)
-    allowed = {"-created_at", "created_at", "name_pinyin", "-name_pinyin", "-updated_at"}
-    return qs.order_by(order if order in allowed else "-created_at", "-id")
+    return qs
 
 
 def customer_match_for_reception(actor, mobile: str) -> Customer | None:

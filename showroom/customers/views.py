@@ -4,6 +4,7 @@ card (masked values, consent, leads, visits, history), revealing a full value, m
 from __future__ import annotations
 
 import io
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -69,7 +70,7 @@ def _done(request, message: str, target: str):
 
 def _filter_form(request) -> CustomerFilterForm:
     user = request.user
-    return CustomerFilterForm(request.GET, actor=user, tags=selectors.tag_names_for(user),
+    return CustomerFilterForm(request.GET, actor=user, tags=partial(selectors.tag_names_for, user),
                               consultants=store_consultants(user) if sees_whole_store(user) else None)
 
 
@@ -82,7 +83,7 @@ def customer_list(request):
     user = request.user
     require(user, Capability.VIEW_CUSTOMERS)
     form = _filter_form(request)
-    page = paginate(request, selectors.customer_table(user, **form.filters()))
+    page = paginate(request, selectors.customer_pages(user, table=True, **form.filters()))
     context = {
         "form": form, "page": page, "query": querystring_without_page(request),
         "can_create": can(user, Capability.EDIT_CUSTOMERS), "can_export": can(user, Capability.EXPORT_CUSTOMERS),

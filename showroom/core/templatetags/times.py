@@ -27,7 +27,10 @@ def _format(value, pattern: str) -> str:
 @register.filter
 def ymd(value) -> str:
     """2026-03-10"""
-    return _format(value, "%Y-%m-%d")
+    if value in (None, ""):
+        return ""
+    value = _local(value)
+    return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
 
 
 @register.filter

@@ -173,3 +173,31 @@ def test_someone_elses_customer_answers_404_everywhere(client, request, customer
     customer.refresh_from_db()
     assert customer.version == 1 and customer.city == ""
     assert not PiiAccess.objects.exists()
+
+
+def test_a_searched_list_pages_with_its_count_and_a_page_past_the_end_is_empty(client, store, consultant):
+    for number in range(27):
+        CustomerFactory(store=store, owner=consultant, name=f"张{'三四五六七八九'[number % 7]}")
+    CustomerFactory(store=store, owner=consultant, name="李雷")
+    client.force_login(consultant)
+
+    first = client.get(API + "/customers?q=zh").json()
+    second = client.get(API + "/customers?q=zh&page=2").json()
+    past = client.get(API + "/customers?q=zh&page=9").json()
+
+    assert first["count"] == second["count"] == past["count"] == 27
+    assert len(first["items"]) == 25 and len(second["items"]) == 2 and past["items"] == []
+    ids = [item["id"] for item in first["items"] + second["items"]]
+    assert ids == sorted(ids, reverse=True)  # newest first, no customer twice
+
+
+def test_a_searched_list_runs_the_same_number_of_queries_for_2_and_20_matches(client, store, consultant):
+    for _ in range(2):
+        CustomerFactory(store=store, owner=consultant, name="张三")
+    client.force_login(consultant)
+    _queries(client, API + "/customers?q=zs")
+    two = _queries(client, API + "/customers?q=zs")
+    for _ in range(18):
+        CustomerFactory(store=store, owner=consultant, name="张三")
+    assert client.get(API + "/customers?q=zs").json()["count"] == 20
+    assert _queries(client, API + "/customers?q=zs") == two

@@ -197,3 +197,55 @@ def test_the_list_needs_the_same_number_of_queries_for_2_or_20_customers(client,
     many = _count_queries(client, consultant)
 
     assert few == many
+
+
+def test_a_search_with_many_matches_is_counted_and_paged(client, consultant):
+    for number in range(30):
+        _file(consultant, f"张{'三五六七八九'[number % 6]}")  # 张三 alone is zs
+    _file(consultant, "李雷")
+
+    first = _page(client, consultant, {"q": "zs"})
+    everything = [_page(client, consultant, {"q": "zh", "page": n}) for n in (1, 2)]
+    past_the_end = _page(client, consultant, {"q": "zh", "page": 7}, HTTP_HX_REQUEST="true")
+
+    assert first.count("data-customer=") == 5 and "5 customers" in first
+    assert everything[0].count("data-customer=") == 25 and "30 customers" in everything[0]
+    assert everything[1].count("data-customer=") == 5 and "Page 2 of 2" in everything[1]
+    assert past_the_end in everything[1]  # the last page, as for a list without a search
+    assert "李雷" not in "".join(everything)
+
+
+def test_a_row_shows_the_type_source_tags_and_consultant_in_the_users_language(client, consultant):
+    company = _file(consultant, "北京某科技有限公司", kind=CustomerKind.COMPANY, contact_name="刘经理",
+                    source="autohome", city="北京", district="朝阳区", tags=["置换", "大客户"])
+    pooled = _file(consultant, "赵六")
+    pooled.owner = None
+    pooled.save(update_fields=["owner"])
+
+    page = _page(client, consultant)
+    row = _row(page, company)
+
+    assert "Company" in row and "刘经理" in row and "Autohome" in row and "北京 朝阳区" in row
+    assert row.index("大客户") < row.index("置换")  # tags in order
+    assert "王小明" in row and "Pool" in _row(page, pooled)
+    consultant.language = "zh-hans"
+    consultant.save(update_fields=["language"])
+    chinese = _row(_page(client, consultant), company)
+    assert "公司" in chinese and "汽车之家" in chinese and "公共池" in _row(_page(client, consultant), pooled)
+
+
+def test_a_search_runs_the_same_number_of_queries_for_2_or_20_matches_and_typing_reads_no_tag_list(
+        client, consultant):
+    def searched(**headers):
+        with CaptureQueriesContext(connection) as queries:
+            _page(client, consultant, {"q": "zs"}, **headers)
+        return len(queries)
+
+    for _ in range(2):
+        _file(consultant, "张三", tags=["置换"])
+    _page(client, consultant)
+    few, typed = searched(), searched(HTTP_HX_REQUEST="true")
+    for _ in range(18):
+        _file(consultant, "张三", tags=["置换"])
+
+    assert searched() == few and searched(HTTP_HX_REQUEST="true") == typed == few - 1

@@ -7,15 +7,16 @@ import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from showroom.core.forms import DateInput, DateTimeLocalInput, StyledForm
 from showroom.core.widgets import WidgetRenderer
 
+lazy = gettext_lazy  # lazy text, as forms carry it (not a string of ours to translate)
+
 
 class EveryWidget(StyledForm):
-    text = forms.CharField(max_length=20, widget=forms.TextInput(attrs={"placeholder": _("Name, pinyin or initials"),
+    text = forms.CharField(max_length=20, widget=forms.TextInput(attrs={"placeholder": lazy("Search"),
                                                                         "autocomplete": "off", "type": "search"}))
     quoted = forms.CharField(required=False)
     number = forms.IntegerField(min_value=1, max_value=10)
@@ -27,7 +28,7 @@ class EveryWidget(StyledForm):
     day = forms.DateField(widget=DateInput(), required=False)
     moment = forms.DateTimeField(widget=DateTimeLocalInput(), required=False)
     agreed = forms.BooleanField(required=False)
-    kind = forms.ChoiceField(choices=[("", _("People and companies")), ("person", _("Person")), ("company", "<Company & co>")])
+    kind = forms.ChoiceField(choices=[("", lazy("All tags")), ("person", lazy("Mine")), ("company", "<Company & co>")])
     grouped = forms.ChoiceField(required=False, choices=[("Audi", [("a4", "A4L"), ("a6", "A6L")]),
                                                           ("BMW", [("5", "5 Series")]), ("other", "Other")])
     many = forms.MultipleChoiceField(required=False, choices=[(1, "one"), (2, "two"), (3, "three")])

@@ -21,7 +21,7 @@ from pydantic import AfterValidator, ConfigDict, field_validator
 
 from .clock import YEARS
 from .errors import DomainError
-from .paging import KeyedPages
+from .paging import MAX_PAGE, KeyedPages
 
 
 class BearerToken(HttpBearer):
@@ -111,7 +111,7 @@ class Pagination(PageNumberPagination):
     """Page-number pagination with bounds (a page past the last one is empty, never an error)."""
 
     class Input(Schema):
-        page: int = Field(1, ge=1, le=1_000_000)
+        page: int = Field(1, ge=1, le=MAX_PAGE)
         page_size: int | None = Field(None, ge=1, le=100)
 
     def paginate_queryset(self, queryset, pagination: Input, request, **params):

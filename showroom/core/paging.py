@@ -96,7 +96,7 @@ class KeyedPaginator(Paginator):
             number = int(number)
         except (TypeError, ValueError):
             number = 1
-        if number < 1:  # Django's way: the last page
+        if not 1 <= number <= MAX_PAGE:  # Django's way, the last page: never a number the database cannot offset by
             return super().get_page(number)
         rows, count = pages.rows_and_count((number - 1) * self.per_page, self.per_page)
         if count is None:  # past the last page: the last page too
@@ -105,4 +105,5 @@ class KeyedPaginator(Paginator):
         return self._get_page(rows, number, self)
 
 
+MAX_PAGE = 1_000_000  # beyond any list (25 million rows); the API refuses more
 CHUNK = 500  # ids per query when the whole list is read (well under SQLite's bound parameters)

@@ -21,7 +21,7 @@ def customers(store):
 @pytest.mark.parametrize("counted", [True, False], ids=["counted", "counted apart"])
 @pytest.mark.parametrize(("number", "shown", "rows"), [
     (None, 1, 10), ("2", 2, 10), ("3", 3, 3), ("4", 3, 3), ("999999", 3, 3), ("0", 3, 3), ("-2", 3, 3),
-    ("x", 1, 10), ("", 1, 10),
+    ("x", 1, 10), ("", 1, 10), ("1" * 25, 3, 3),
 ])
 def test_any_page_number_gives_a_page_with_the_lists_count(customers, counted, number, shown, rows):
     pages = KeyedPages(Customer.objects.filter(store=customers[0].store), ["-created_at", "-id"], counted=counted)

@@ -207,6 +207,7 @@ def test_a_search_with_many_matches_is_counted_and_paged(client, consultant):
     first = _page(client, consultant, {"q": "zs"})
     everything = [_page(client, consultant, {"q": "zh", "page": n}) for n in (1, 2)]
     past_the_end = _page(client, consultant, {"q": "zh", "page": 7}, HTTP_HX_REQUEST="true")
+    assert _page(client, consultant, {"q": "zh", "page": "4" * 20}, HTTP_HX_REQUEST="true") == past_the_end
 
     assert first.count("data-customer=") == 5 and "5 customers" in first
     assert everything[0].count("data-customer=") == 25 and "30 customers" in everything[0]

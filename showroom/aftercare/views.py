@@ -8,12 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from showroom.accounts.capabilities import Capability, require
 from showroom.core.errors import DomainError
 from showroom.core.scoping import get_visible
-from showroom.core.web import next_url, paginate, refuse_on_form
+from showroom.core.web import form_steps, next_url, paginate, refuse_on_form
 
 from . import selectors, services
 from .forms import (
@@ -67,53 +67,36 @@ def case_list(request):
                                       "query": f"status={status}", "list_url": reverse("aftercare:cases")})
 
 
-def _case_page(request, case, **forms):
+def _case_page(request, case, status: int = 200, **forms):
     context = {"case": case, "answers": selectors.answers_of(case.survey), "notes": list(case.notes.select_related("author")),
                "note_form": CaseNoteForm(), "close_form": CaseCloseForm(), **forms}
-    return render(request, "aftercare/case_detail.html", context, status=422 if forms else 200)
+    return render(request, "aftercare/case_detail.html", context, status=status)
+
+
+def _case(user, pk):
+    require(user, services.HANDLE_CASES)
+    return selectors.case_get(user, pk)
 
 
 @login_required
 def case_detail(request, pk):
     """A case: the owner, the low scores, the notes of what was done, and its resolution."""
-    require(request.user, services.HANDLE_CASES)
-    return _case_page(request, selectors.case_get(request.user, pk))
+    return _case_page(request, _case(request.user, pk))
 
 
-@login_required
-@require_POST
-def case_note(request, pk):
-    user = request.user
-    require(user, services.HANDLE_CASES)
-    case = selectors.case_get(user, pk)
-    form = CaseNoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.case_add_note(actor=user, case=case, text=form.cleaned_data["text"])
-        except DomainError as err:
-            refuse_on_form(form, err)
-        else:
-            messages.success(request, _("Note added."))
-            return redirect(reverse("aftercare:case", args=[case.pk]))
-    return _case_page(request, case, note_form=form)
+_case_step = form_steps(load=_case, page=_case_page, success_url=lambda case: reverse("aftercare:case", args=[case.pk]))
 
 
-@login_required
-@require_POST
-def case_close(request, pk):
-    user = request.user
-    require(user, services.HANDLE_CASES)
-    case = selectors.case_get(user, pk)
-    form = CaseCloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.case_close(actor=user, case=case, resolution=form.cleaned_data["resolution"])
-        except DomainError as err:
-            refuse_on_form(form, err)
-        else:
-            messages.success(request, _("Case closed."))
-            return redirect(reverse("aftercare:cases"))
-    return _case_page(request, case, close_form=form)
+@_case_step(CaseNoteForm, "note_form", gettext_lazy("Note added."))
+def case_note(user, case, data, form):
+    """A note of what was done for the owner."""
+    services.case_add_note(actor=user, case=case, text=data["text"])
+
+
+@_case_step(CaseCloseForm, "close_form", gettext_lazy("Case closed."), then=lambda case: reverse("aftercare:cases"))
+def case_close(user, case, data, form):
+    """Close the case with its resolution; back to the open cases."""
+    services.case_close(actor=user, case=case, resolution=data["resolution"])
 
 
 @login_required

@@ -91,14 +91,15 @@ def form_steps(*, load: Callable, page: Callable[..., HttpResponse], success_url
     """The steps of a page that carries several forms about one record (the test drive, the delivery hand-over, the
     order).
 
-    Returns a decorator `step(form_class, form_key, done, *, files=False, form_kwargs=None)` that turns
+    Returns a decorator `step(form_class, form_key, done, *, files=False, form_kwargs=None, then=None)` that turns
     `act(user, record, data, form)`, the step's service call, into the step's POST view (signed-in users): the
     record is `load(user, pk)`; a valid form runs `act`, then the message `done` and a redirect to
-    `success_url(record)`; invalid input or a service's refusal brings the page back with the form and its errors:
-    `page(request, record, status=422, **{form_key: form})`, the record loaded afresh. `form_kwargs(user, record)`
-    gives the form's other arguments."""
+    `success_url(record)` (or the step's own `then(record)`); invalid input or a service's refusal brings the page
+    back with the form and its errors: `page(request, record, status=422, **{form_key: form})`, the record loaded
+    afresh. `form_kwargs(user, record)` gives the form's other arguments."""
 
-    def step(form_class, form_key: str, done, *, files: bool = False, form_kwargs: Callable | None = None):
+    def step(form_class, form_key: str, done, *, files: bool = False, form_kwargs: Callable | None = None,
+             then: Callable[..., str] | None = None):
         def decorate(act):
             @login_required
             @require_POST
@@ -114,7 +115,7 @@ def form_steps(*, load: Callable, page: Callable[..., HttpResponse], success_url
                         refuse_on_form(form, err)
                     else:
                         messages.success(request, str(done))
-                        return redirect(success_url(record))
+                        return redirect((then or success_url)(record))
                 return page(request, load(user, pk), status=422, **{form_key: form})
 
             for name in ("__module__", "__name__", "__qualname__", "__doc__"):

@@ -13,16 +13,17 @@ from showroom.core.choices import Source
 from showroom.core.forms import StyledForm, VersionField
 
 from .models import ConsentKind, ConsentMethod, CustomerKind, Gender
+from .selectors import SORTS
 
 POOL = "pool"
 MINE = "mine"
-SORTS = [
-    ("-created_at", _("Newest first")),
-    ("created_at", _("Oldest first")),
-    ("name_pinyin", _("Name A–Z (pinyin)")),
-    ("-name_pinyin", _("Name Z–A (pinyin)")),
-    ("-updated_at", _("Recently updated")),
-]
+SORT_LABELS = {
+    "-created_at": _("Newest first"),
+    "created_at": _("Oldest first"),
+    "name_pinyin": _("Name A–Z (pinyin)"),
+    "-name_pinyin": _("Name Z–A (pinyin)"),
+    "-updated_at": _("Recently updated"),
+}
 # Staff type tags separated by commas in either script, or by 、 or semicolons.
 _TAG_SEPARATORS = re.compile(r"[,，、;；]")
 
@@ -49,7 +50,7 @@ class CustomerFilterForm(StyledForm):
     owner = forms.ChoiceField(label=_("Consultant"), required=False)
     kind = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("People and companies")), *CustomerKind.choices])
     tag = forms.ChoiceField(label=_("Tag"), required=False)
-    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORTS)
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[(key, SORT_LABELS[key]) for key in SORTS])
 
     def __init__(self, *args, actor, tags: Callable[[], list[str]], consultants=None, **kwargs):
         """`tags` gives the store's tag names when the tag list is shown or a tag is checked: a search typed in the

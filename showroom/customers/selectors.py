@@ -86,7 +86,7 @@ def customers_for(actor) -> QuerySet[Customer]:
     return Customer.objects.visible_to(actor)
 
 
-SORTS = ("-created_at", "created_at", "name_pinyin", "-name_pinyin", "-updated_at")
+SORTS = ("-created_at", "created_at", "name_pinyin", "-name_pinyin", "-updated_at")  # the list's orders, first the default
 
 
 def customer_pages(actor, *, table: bool = False, **filters) -> KeyedPages:
